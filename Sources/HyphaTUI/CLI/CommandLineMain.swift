@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import HyphaEngine
+
+/// Runs `hypha` and turns every outcome into DESIGN.md's exit codes.
+enum CommandLineMain {
+    static func run(arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+        // Files we create are private to the person (0600 files, 0700 directories).
+        umask(0o077)
+        do {
+            var command = try Hypha.parseAsRoot(arguments)
+            try command.run()
+            exit(0)
+        } catch {
+            exit(report(error))
+        }
+    }
+
+    /// Prints the right message for `error` and returns the exit status.
+    static func report(_ error: any Error) -> Int32 {
+        switch error {
+        case let failure as any UserFacingError:
+            printError("hypha: \(failure.description)")
+            return 1
+        case let failure as OperationalFailure:
+            printError("hypha: \(failure.message)")
+            return failure.status
+        default:
+            let code = Hypha.exitCode(for: error)
+            let message = Hypha.fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                return 0
+            }
+            if let cleanExit = error as? ExitCode { return cleanExit.rawValue }
+            // Anything else from the parser is a usage error.
+            printError(message.isEmpty ? "hypha: invalid usage" : message)
+            return 2
+        }
+    }
+
+    static func printError(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}
+
+/// A failure with its own exit status and a one-line message.
+struct OperationalFailure: Error {
+    var message: String
+    var status: Int32 = 1
+}
