@@ -61,6 +61,12 @@ import Testing
             }
         }
         #expect(FlatTree.leafIndex(block: 5) == 10)
+        // Indices no real log reaches give some answer, never a trap.
+        for index in [UInt64.max, UInt64.max - 1, UInt64(1) << 63, (UInt64(1) << 63) - 1] {
+            _ = (FlatTree.depth(index), FlatTree.offset(index), FlatTree.parent(index), FlatTree.sibling(index),
+                 FlatTree.children(index), FlatTree.leftSpan(index), FlatTree.rightSpan(index))
+        }
+        #expect(FlatTree.fullRoots(forLength: .max).count == 64)
         #expect(FlatTree.parent(0) == 1 && FlatTree.parent(1) == 3 && FlatTree.sibling(4) == 6 && FlatTree.sibling(5) == 1)
     }
 

@@ -2,8 +2,9 @@
 ///
 /// A log's blocks are the even nodes: block `i` is node `2i`. Node `index(depth:offset:)` is the
 /// `offset`-th node (from the left) at `depth` (leaves have depth 0) and covers the blocks
-/// `offset·2^depth ..< (offset+1)·2^depth`. Indices are kept below 2^63 by bounding log lengths
-/// to `maxLength`; callers validate untrusted lengths against it before asking for roots.
+/// `offset·2^depth ..< (offset+1)·2^depth`. Real indices stay below 2^63 because log lengths are
+/// bounded by `maxLength`; for any other input the functions wrap rather than trap, so a garbage
+/// index can give a garbage answer but never a crash.
 public enum FlatTree {
     /// The longest log this implementation accepts (far beyond any real log; keeps every node
     /// index and byte count clear of UInt64 overflow).
@@ -37,17 +38,17 @@ public enum FlatTree {
         let d = depth(index)
         guard d > 0 else { return nil }
         let half = UInt64(1) << (d - 1)
-        return (index - half, index + half)
+        return (index &- half, index &+ half)
     }
 
     /// The leftmost leaf node under `index`.
-    public static func leftSpan(_ index: UInt64) -> UInt64 { index - ((UInt64(1) << depth(index)) - 1) }
+    public static func leftSpan(_ index: UInt64) -> UInt64 { index &- ((UInt64(1) << depth(index)) &- 1) }
 
     /// The rightmost leaf node under `index`.
-    public static func rightSpan(_ index: UInt64) -> UInt64 { index + ((UInt64(1) << depth(index)) - 1) }
+    public static func rightSpan(_ index: UInt64) -> UInt64 { index &+ ((UInt64(1) << depth(index)) &- 1) }
 
     /// The root nodes of a log of `length` blocks, left to right: the largest perfect trees that
-    /// fit, as in a binary counter (length 3 → [1, 4], length 5 → [3, 8]). `length ≤ maxLength`.
+    /// fit, as in a binary counter (length 3 → [1, 4], length 5 → [3, 8]).
     public static func fullRoots(forLength length: UInt64) -> [UInt64] {
         var roots: [UInt64] = []
         roots.reserveCapacity(length.nonzeroBitCount)
@@ -55,7 +56,7 @@ public enum FlatTree {
         var remaining = length
         while remaining > 0 {
             let blocks = UInt64(1) << (63 - UInt64(remaining.leadingZeroBitCount))
-            roots.append(2 * covered + blocks - 1)
+            roots.append(covered &* 2 &+ blocks &- 1)
             covered += blocks
             remaining -= blocks
         }
