@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+import Synchronization
+
+/// A node's database: the logs it holds, the membership they carry and the materialised view.
+///
+/// Thread-safe: every access goes through GRDB (one writer, concurrent readers, WAL), and
+/// several processes may open the same file (appends serialise on SQLite's write lock and
+/// re-read the log head inside their transaction). Values are only readable while unlocked
+/// with the keys derived from the passphrase.
+public final class HyphaDatabase: Sendable {
+    /// A batch (one signature) holds at most this many entries and bytes.
+    public static let maxBatchEntries = 4096
+    public static let maxBatchBytes = 2 * 1024 * 1024
+    /// Logs of writers nobody added are kept aside, within these bounds.
+    static let maxUnknownWriters = 64
+    static let maxUnknownWriterBlocks: UInt64 = 1024
+
+    public let databaseID: DatabaseID
+    let writer: any DatabaseWriter
+    let now: @Sendable () -> UInt64
+    private let keys = Mutex<IdentityKeys?>(nil)
+    private let observers = Mutex<[UUID: @Sendable (DatabaseChange) -> Void]>([:])
+
+    init(writer: any DatabaseWriter, databaseID: DatabaseID, now: @escaping @Sendable () -> UInt64) throws {
+        self.writer = writer
+        self.databaseID = databaseID
+        self.now = now
+        try Schema.migrator().migrate(writer)
+    }
+
+    /// Opens (creating if needed) the SQLite file at `path` in WAL mode.
+    public static func open(path: String, databaseID: DatabaseID,
+                            now: @escaping @Sendable () -> UInt64 = HyphaDatabase.wallClock) throws -> HyphaDatabase {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(15)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        return try HyphaDatabase(writer: pool, databaseID: databaseID, now: now)
+    }
+
+    /// An in-memory database (real SQLite, no file): for simulations and tests.
+    public static func inMemory(databaseID: DatabaseID, now: @escaping @Sendable () -> UInt64 = HyphaDatabase.wallClock) throws -> HyphaDatabase {
+        try HyphaDatabase(writer: DatabaseQueue(), databaseID: databaseID, now: now)
+    }
+
+    public static let wallClock: @Sendable () -> UInt64 = { UInt64(Date().timeIntervalSince1970 * 1000) }
+
+    // MARK: Keys
+
+    /// Makes values readable and writes possible. The keys must belong to this database.
+    public func unlock(_ identity: IdentityKeys) throws {
+        guard identity.databaseID == databaseID else {
+            throw StoreError.wrongDatabase(expected: databaseID.shortHex, found: identity.databaseID.shortHex)
+        }
+        keys.withLock { $0 = identity }
+        try catchUpView()
+    }
+
+    /// Forgets the keys (the caller wipes them).
+    public func lock() { keys.withLock { $0 = nil } }
+
+    public var isUnlocked: Bool { keys.withLock { $0 != nil } }
+
+    func unlockedKeys() throws -> IdentityKeys {
+        guard let identity = keys.withLock({ $0 }), !identity.isWiped else { throw NodeError.locked }
+        return identity
+    }
+
+    var dataKey: SecureBytes? { keys.withLock { $0?.dataKey } }
+
+    // MARK: Change notifications
+
+    /// Called after every committed change made through this instance (any thread).
+    @discardableResult
+    public func observe(_ observer: @escaping @Sendable (DatabaseChange) -> Void) -> UUID {
+        let id = UUID()
+        observers.withLock { $0[id] = observer }
+        return id
+    }
+
+    public func removeObserver(_ id: UUID) { _ = observers.withLock { $0.removeValue(forKey: id) } }
+
+    func notify(_ change: DatabaseChange) {
+        for observer in observers.withLock({ Array($0.values) }) { observer(change) }
+    }
+
+    // MARK: View maintenance
+
+    /// Applies whatever is stored but not yet applied (after unlocking, or after another
+    /// process stored blocks).
+    public func catchUpView() throws {
+        guard let dataKey else { return }
+        let applied = try writer.write { db in try self.applyView(db, dataKey: dataKey) }
+        if applied > 0 { notify(DatabaseChange(heads: [], viewChanged: true, membershipChanged: true)) }
+    }
+
+    /// Runs the applier, rebuilding the view when a log's accepted length dropped.
+    func applyView(_ db: Database, dataKey: SecureBytes) throws -> Int {
+        var applier = try ViewApplier(db, database: databaseID, dataKey: dataKey)
+        switch try applier.run() {
+        case let .applied(count): return count
+        case .needsRebuild: return try rebuildView(db, dataKey: dataKey)
+        }
+    }
+}
+
+/// What a committed change touched; observers use it to push heads and refresh screens.
+public struct DatabaseChange: Sendable {
+    /// Logs that grew (new signed heads).
+    public var heads: [LogHead]
+    public var viewChanged: Bool
+    public var membershipChanged: Bool
+}

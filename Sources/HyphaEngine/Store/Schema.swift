@@ -1,0 +1,133 @@
+import GRDB
+
+/// The node database schema. Tables above the line are the source of truth (logs as received);
+/// tables prefixed `view_` and `membership_ops` are derived and can be dropped and rebuilt from
+/// the stored blocks (`HyphaDatabase.rebuildView()`).
+enum Schema {
+    static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("logs-v1") { db in
+            // One row per log we hold (any writer, authorised or not).
+            try db.execute(sql: """
+                CREATE TABLE writers (
+                    id INTEGER PRIMARY KEY,
+                    key BLOB NOT NULL UNIQUE,
+                    length INTEGER NOT NULL DEFAULT 0,
+                    roots BLOB NOT NULL,
+                    tree_hash BLOB,
+                    signature BLOB
+                );
+                CREATE TABLE blocks (
+                    writer_id INTEGER NOT NULL,
+                    idx INTEGER NOT NULL,
+                    data BLOB NOT NULL,
+                    PRIMARY KEY (writer_id, idx)
+                ) WITHOUT ROWID;
+                -- Every signed length we hold: chunks sent to peers end on one of these.
+                CREATE TABLE signatures (
+                    writer_id INTEGER NOT NULL,
+                    length INTEGER NOT NULL,
+                    tree_hash BLOB NOT NULL,
+                    signature BLOB NOT NULL,
+                    PRIMARY KEY (writer_id, length)
+                ) WITHOUT ROWID;
+                -- Two different validly signed blocks at one position of a log.
+                CREATE TABLE forks (
+                    writer_id INTEGER NOT NULL,
+                    idx INTEGER NOT NULL,
+                    ours BLOB NOT NULL,
+                    theirs BLOB NOT NULL,
+                    our_length INTEGER NOT NULL, our_tree_hash BLOB NOT NULL, our_signature BLOB NOT NULL,
+                    their_length INTEGER NOT NULL, their_tree_hash BLOB NOT NULL, their_signature BLOB NOT NULL,
+                    detected_at INTEGER NOT NULL,
+                    PRIMARY KEY (writer_id, idx)
+                ) WITHOUT ROWID;
+                -- Logs whose stored blocks no longer match their signatures (found by the
+                -- integrity check): only the first valid_length blocks count.
+                CREATE TABLE log_caps (
+                    writer_id INTEGER PRIMARY KEY,
+                    valid_length INTEGER NOT NULL,
+                    reason TEXT NOT NULL
+                );
+                -- Blocks refused on arrival, with the reason (bounded, newest kept).
+                CREATE TABLE rejections (
+                    id INTEGER PRIMARY KEY,
+                    writer_key BLOB NOT NULL,
+                    idx INTEGER NOT NULL,
+                    reason TEXT NOT NULL,
+                    at INTEGER NOT NULL
+                );
+                """)
+        }
+        migrator.registerMigration("view-v1") { db in
+            try createViewTables(db)
+        }
+        return migrator
+    }
+
+    /// Derived tables; `dropView` + `createViewTables` is how the view is rebuilt.
+    static func createViewTables(_ db: Database) throws {
+        try db.execute(sql: """
+            -- Root-signed membership operations found in any stored block.
+            -- (An operation carried by several logs has one row per carrier.)
+            CREATE TABLE membership_ops (
+                hash BLOB NOT NULL,
+                kind INTEGER NOT NULL,
+                subject BLOB,
+                name TEXT,
+                added_by BLOB,
+                cutoff_length INTEGER,
+                cutoff_hash BLOB,
+                created_at INTEGER NOT NULL,
+                source_writer INTEGER NOT NULL,
+                source_idx INTEGER NOT NULL,
+                PRIMARY KEY (hash, source_writer, source_idx)
+            ) WITHOUT ROWID;
+            -- How far each log has been applied to the view, and its running vector clock.
+            CREATE TABLE view_state (
+                writer_id INTEGER PRIMARY KEY,
+                applied INTEGER NOT NULL,
+                clock BLOB NOT NULL
+            );
+            -- Full vector clocks at the entries whose dependencies changed the clock.
+            CREATE TABLE view_clocks (
+                writer_id INTEGER NOT NULL,
+                idx INTEGER NOT NULL,
+                clock BLOB NOT NULL,
+                PRIMARY KEY (writer_id, idx)
+            ) WITHOUT ROWID;
+            -- The multi-value register of each key: operations no other operation on it follows.
+            CREATE TABLE view_heads (
+                key TEXT NOT NULL,
+                writer_id INTEGER NOT NULL,
+                idx INTEGER NOT NULL,
+                tombstone INTEGER NOT NULL,
+                ts INTEGER NOT NULL,
+                PRIMARY KEY (key, writer_id, idx)
+            ) WITHOUT ROWID;
+            -- One row per key: head count, live (non-tombstone) heads and the display winner.
+            CREATE TABLE view_entries (
+                key TEXT PRIMARY KEY,
+                heads INTEGER NOT NULL,
+                live INTEGER NOT NULL,
+                winner_writer INTEGER NOT NULL,
+                winner_idx INTEGER NOT NULL,
+                winner_tombstone INTEGER NOT NULL,
+                ts INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            -- Data entries that were skipped (do not decrypt, malformed), deterministic on every node.
+            CREATE TABLE view_invalid (
+                writer_id INTEGER NOT NULL,
+                idx INTEGER NOT NULL,
+                reason TEXT NOT NULL,
+                PRIMARY KEY (writer_id, idx)
+            ) WITHOUT ROWID;
+            """)
+    }
+
+    static let viewTables = ["membership_ops", "view_state", "view_clocks", "view_heads", "view_entries", "view_invalid"]
+
+    static func dropView(_ db: Database) throws {
+        for table in viewTables { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
+    }
+}
