@@ -86,10 +86,10 @@ extension HyphaDatabase {
             var infos: [PublicKey: WriterInfo] = [:]
             let caps = try LogQuarantine.caps(db)
             for log in try LogStore.allWriters(db) {
-                var effective = try membership.acceptedLength(of: log.key, storedLength: log.length) { i in
+                var effective = try membership.acceptedLength(of: log.key, storedLength: log.length, forkedAt: forks[log.id]) { i in
                     try LogStore.block(db, writerID: log.id, index: i).map { Blake2b.hash($0) }
                 }
-                effective = min(effective, forks[log.id] ?? .max, caps[log.id] ?? .max)
+                effective = min(effective, caps[log.id] ?? .max)
                 let accepted: UInt64? = effective == .max ? nil : effective
                 infos[log.key] = WriterInfo(key: log.key, name: membership.additions[log.key]?.name,
                                             addedBy: membership.additions[log.key]?.addedBy, status: membership.status(of: log.key),

@@ -35,19 +35,25 @@ struct MembershipState: Sendable {
         return .unknown
     }
 
-    /// How many blocks of `writer`'s log count, given how many are stored and a way to hash a
-    /// stored block. Authorised: all of them. Unknown: none. Removed: for each removal, its
-    /// cut-off length if the block at the cut-off matches its hash (or is not stored yet), 0 if
-    /// not; the smallest over all removals, so concurrent revocations keep the common prefix.
-    func acceptedLength(of writer: PublicKey, storedLength: UInt64, blockHash: (UInt64) throws -> [UInt8]?) rethrows -> UInt64 {
+    /// How many blocks of `writer`'s log count, given how many are stored, where the log forked
+    /// (if it did) and a way to hash a stored block. Authorised: all of them up to a fork.
+    /// Unknown: none. Removed: for each removal, its cut-off length if the block at the cut-off
+    /// matches its hash (or is not stored yet), 0 if not; the smallest over all removals, so
+    /// concurrent revocations keep the common prefix. A cut-off inside a forked region is
+    /// capped at the fork point unchecked: nodes hold different versions of that block.
+    func acceptedLength(of writer: PublicKey, storedLength: UInt64, forkedAt fork: UInt64?,
+                        blockHash: (UInt64) throws -> [UInt8]?) rethrows -> UInt64 {
+        let forkCap = fork ?? .max
         switch status(of: writer) {
         case .unknown: return 0
-        case .authorised: return UInt64.max
+        case .authorised: return forkCap
         case .removed:
-            var accepted = UInt64.max
+            var accepted = forkCap
             for removal in removals[writer] ?? [] {
                 var length = removal.cutoffLength
-                if length > 0 && storedLength >= length, let hash = try blockHash(length - 1), hash != removal.cutoffHash {
+                if length > forkCap {
+                    length = forkCap
+                } else if length > 0 && storedLength >= length, let hash = try blockHash(length - 1), hash != removal.cutoffHash {
                     length = 0   // the revoker saw a different log: keep nothing of this one
                 }
                 accepted = min(accepted, length)

@@ -50,11 +50,10 @@ struct ViewApplier {
             let id: Int64 = row["id"]
             guard let key = PublicKey(bytes: [UInt8](row["key"] as Data)) else { continue }
             let stored = UInt64(bitPattern: row["length"])
-            var accepted = try membership.acceptedLength(of: key, storedLength: stored) { index in
+            var accepted = try membership.acceptedLength(of: key, storedLength: stored, forkedAt: forks[id]) { index in
                 try LogStore.block(db, writerID: id, index: index).map { Blake2b.hash($0) }
             }
             if let cap = caps[id] { accepted = min(accepted, cap) }
-            if let fork = forks[id] { accepted = min(accepted, fork) }
             let (applied, clock) = states[id] ?? (0, VectorClock())
             logs[id] = LogState(key: key, stored: stored, accepted: accepted, applied: applied, clock: clock)
             ids[key] = id
@@ -104,7 +103,7 @@ struct ViewApplier {
     /// Tells the applier that `count` blocks were just appended to a log.
     mutating func noteAppended(writerID: Int64, key: PublicKey, newLength: UInt64) {
         if logs[writerID] == nil {
-            logs[writerID] = LogState(key: key, stored: 0, accepted: membership.acceptedLength(of: key, storedLength: 0) { _ in nil },
+            logs[writerID] = LogState(key: key, stored: 0, accepted: membership.acceptedLength(of: key, storedLength: 0, forkedAt: nil) { _ in nil },
                                       applied: 0, clock: VectorClock())
             ids[key] = writerID
         }

@@ -1,4 +1,5 @@
 import Foundation
+import HyphaEngine
 
 /// Writing command results to standard output: text lines or one JSON document.
 enum Output {
@@ -16,5 +17,22 @@ enum Output {
     /// A progress or status note for people, on stderr so that stdout stays scriptable.
     static func note(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}
+
+extension Output {
+    /// Whether standard output is a terminal: values printed there are made inert (they may
+    /// come from other nodes); piped output stays byte-exact for scripts.
+    static let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
+
+    /// A value as text for a line of output.
+    static func text(_ value: [UInt8]) -> String {
+        let string = String(decoding: value, as: UTF8.self)
+        return stdoutIsTerminal ? Sanitise.forTerminal(string, limit: Int.max) : string
+    }
+
+    /// A value as a JSON string (JSON escapes control characters itself).
+    static func jsonText(_ value: [UInt8]?) -> Any {
+        value.map { String(decoding: $0, as: UTF8.self) } ?? NSNull()
     }
 }
