@@ -58,9 +58,7 @@ public final class AuthorisationRequests: Sendable {
 
     /// Queues a verified request (the node calls this for each received Request).
     public func admit(_ request: VerifiedAuthorisationRequest) throws -> AdmissionResult {
-        let now = self.now()
-        return try writer.write { db in
-            try Self.expireOverdue(db, now: now)
+        try transaction { db, now in
             if let existing = try Self.fetch(db, request.requestID) { return .duplicate(existing) }
             let hourAgo = now >= Self.hour ? now - Self.hour : 0
             let admittedLastHour = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(Self.table) WHERE received_at > ?",
@@ -87,24 +85,22 @@ public final class AuthorisationRequests: Sendable {
 
     /// Pending requests, oldest first (expiring overdue ones first).
     public func pending() throws -> [AuthorisationRecord] {
-        let now = self.now()
-        return try writer.write { db in
-            try Self.expireOverdue(db, now: now)
+        try transaction { db, now in
             return try Self.fetchAll(db, sql: "WHERE state = 'pending' ORDER BY received_at, request_id")
         }
     }
 
     /// Every kept request, newest first.
     public func recent(limit: Int = 100) throws -> [AuthorisationRecord] {
-        let now = self.now()
-        return try writer.write { db in
-            try Self.expireOverdue(db, now: now)
+        try transaction { db, now in
             return try Self.fetchAll(db, sql: "ORDER BY received_at DESC, request_id LIMIT ?", arguments: [limit])
         }
     }
 
     public func record(_ id: RequestID) throws -> AuthorisationRecord? {
-        try writer.read { db in try Self.fetch(db, id) }
+        try transaction { db, now in
+            return try Self.fetch(db, id)
+        }
     }
 
     /// Turns what a person typed (a full id or a unique prefix of at least 6 hex digits) into
@@ -159,23 +155,30 @@ public final class AuthorisationRequests: Sendable {
     /// Deletes non-pending rows whose expiry is older than the retention; returns how many.
     @discardableResult
     public func prune() throws -> Int {
-        let now = self.now()
-        let cutoff = now >= limits.retention ? now - limits.retention : 0
-        return try writer.write { db in
+        try transaction { db, now in
+            let cutoff = now >= limits.retention ? now - limits.retention : 0
             try db.execute(sql: "DELETE FROM \(Self.table) WHERE state != 'pending' AND expires_at < ?",
                            arguments: [Int64(storing: cutoff)])
             return db.changesCount
         }
     }
 
+    /// One SQLite transaction that first marks overdue pending requests expired, so every
+    /// answer reflects expiry whoever (node or CLI) last touched the table.
+    private func transaction<T>(_ body: (Database, EpochMilliseconds) throws -> T) throws -> T {
+        let now = self.now()
+        return try writer.write { db in
+            try Self.expireOverdue(db, now: now)
+            return try body(db, now)
+        }
+    }
+
     private enum Outcome { case decided(AuthorisationRecord), refused(EphemeralError) }
 
     private func decide(_ id: RequestID, state: AuthorisationState, reason: String?, code: VerificationCode?) throws -> AuthorisationRecord {
-        let now = self.now()
         // The transaction commits the expiry bookkeeping even when the decision is refused,
         // so the refusal travels out as a value and is thrown after the commit.
-        let outcome: Outcome = try writer.write { db in
-            try Self.expireOverdue(db, now: now)
+        let outcome: Outcome = try transaction { db, now in
             guard let row = try Self.fetch(db, id) else { return .refused(.unknownRequest(id.hex)) }
             guard row.state == .pending else {
                 return .refused(row.state == .expired ? .requestExpired(id: id.hex) : .requestNotPending(id: id.hex, state: row.state))
