@@ -58,14 +58,14 @@ import Testing
     }
 
     @Test func neverEchoesToTheSource() {
-        let sent = Mutex<[(hops: UInt8, except: Int?)]>([])
-        let channel = EphemeralChannel(relay: relay(), receiver: nil) { _, hops, except in sent.withLock { $0.append((hops, except)) } }
+        let sent = Recorder<(hops: UInt8, except: Int?)>()
+        let channel = EphemeralChannel(relay: relay(), receiver: nil) { _, hops, except in sent.append((hops, except)) }
         channel.handleIncoming(fixture.seal(sentAt: clock.now), hops: 4, from: 7)
         let own = fixture.seal(sentAt: clock.now)
         channel.send(own)
         // The node's own envelope echoed back by a peer is not forwarded again.
         channel.handleIncoming(own, hops: 3, from: 8)
-        let calls = sent.withLock { $0 }
+        let calls = sent.all
         #expect(calls.count == 2)
         #expect(calls.first?.except == 7 && calls.first?.hops == 3)
         #expect(calls.last?.except == nil && calls.last?.hops == 4)

@@ -70,3 +70,11 @@ func waitUntil(timeout: Duration = .seconds(5), _ condition: @Sendable () -> Boo
     }
     return condition()
 }
+
+/// Collects values handed to callbacks on any thread.
+final class Recorder<Value: Sendable>: Sendable {
+    private let items = Mutex<[Value]>([])
+    func append(_ value: Value) { items.withLock { $0.append(value) } }
+    var all: [Value] { items.withLock { $0 } }
+    var count: Int { items.withLock { $0.count } }
+}
