@@ -44,21 +44,23 @@ public enum AuthorisationMessage: Sendable, Equatable {
     }
 
     public static func decode(type: EphemeralMessageType, body: [UInt8], databaseID: DatabaseID) -> Result<AuthorisationMessage, AuthorisationRejection> {
-        Result {
-            var r = BinaryReader(body)
+        var r = BinaryReader(body)
+        do {
             let decoded: AuthorisationMessage
-            do {
-                switch type {
-                case .authorisationRequest: decoded = .request(try verifyRequest(&r, databaseID: databaseID))
-                case .authorisationGranted: decoded = .granted(try decodeGrant(&r))
-                case .authorisationDenied: decoded = .denied(try decodeDenial(&r))
-                }
-                try r.expectEnd()
-            } catch let error as BinaryDecodingError {
-                throw AuthorisationRejection.malformed(error.description)
+            switch type {
+            case .authorisationRequest: decoded = .request(try verifyRequest(&r, databaseID: databaseID))
+            case .authorisationGranted: decoded = .granted(try decodeGrant(&r))
+            case .authorisationDenied: decoded = .denied(try decodeDenial(&r))
             }
-            return decoded
-        }.mapError { $0 as? AuthorisationRejection ?? .malformed("\($0)") }
+            try r.expectEnd()
+            return .success(decoded)
+        } catch let rejection as AuthorisationRejection {
+            return .failure(rejection)
+        } catch let error as BinaryDecodingError {
+            return .failure(.malformed(error.description))
+        } catch {
+            return .failure(.malformed("\(error)"))
+        }
     }
 
     private static func requestID(_ r: inout BinaryReader) throws -> RequestID {
@@ -80,7 +82,7 @@ public enum AuthorisationMessage: Sendable, Equatable {
         }
         let nameBytes = try r.raw(Int(nameLength))
         let proof = try r.raw(AuthorisationLimits.signatureLength)
-        try r.expectEnd()
+        try r.expectEnd() // structure first: no signature check for a malformed body
         guard !nameBytes.isEmpty else { throw AuthorisationRejection.emptyName }
         guard let name = String(validating: nameBytes, as: UTF8.self) else { throw AuthorisationRejection.nameNotUTF8 }
         guard deviceKey.isValidPoint else { throw AuthorisationRejection.invalidDeviceKey }

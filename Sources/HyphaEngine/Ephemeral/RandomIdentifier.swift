@@ -1,17 +1,27 @@
+/// A value made of a fixed number of public bytes, written as lower-case hex.
+public protocol HexEncodedBytes: Sendable {
+    init?(bytes: [UInt8])
+    var bytes: [UInt8] { get }
+}
+
+extension HexEncodedBytes {
+    public init?(hex: String) {
+        guard let bytes = Hex.decode(hex) else { return nil }
+        self.init(bytes: bytes)
+    }
+
+    public var hex: String { Hex.encode(bytes) }
+}
+
 /// A 16-byte random identifier shown as 32 lower-case hex digits. `Kind` is a phantom type that
 /// keeps message ids and request ids from being mixed up.
-public struct RandomIdentifier<Kind>: Hashable, Sendable, CustomStringConvertible {
+public struct RandomIdentifier<Kind>: HexEncodedBytes, Hashable, CustomStringConvertible {
     public static var length: Int { 16 }
     public let bytes: [UInt8]
 
     public init?(bytes: [UInt8]) {
         guard bytes.count == Self.length else { return nil }
         self.bytes = bytes
-    }
-
-    public init?(hex: String) {
-        guard let bytes = Hex.decode(hex) else { return nil }
-        self.init(bytes: bytes)
     }
 
     /// Sixteen fresh random bytes.
@@ -21,7 +31,6 @@ public struct RandomIdentifier<Kind>: Hashable, Sendable, CustomStringConvertibl
 
     private init(checked bytes: [UInt8]) { self.bytes = bytes }
 
-    public var hex: String { Hex.encode(bytes) }
     public var description: String { hex }
 }
 
