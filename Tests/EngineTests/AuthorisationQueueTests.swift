@@ -44,6 +44,25 @@ import Testing
         #expect(admitted(try queue.admit(try request(device: 9))) != nil)
     }
 
+    @Test func aFloodOfDistinctValidRequestsStaysCapped() throws {
+        let queue = try queue()
+        var admittedCount = 0, refusedFull = 0
+        for _ in 0..<1_000 {
+            let device = try SigningKeyPair(seed: SecureBytes(copying: (0..<32).map { _ in UInt8.random(in: 0...255) }))
+            let message = try AuthorisationRequestMessage(databaseID: fixture.databaseID, nodeName: "laptop", deviceKeys: device)
+            guard case let .request(verified) = try AuthorisationMessage.decode(type: .authorisationRequest, body: message.encoded,
+                                                                               databaseID: fixture.databaseID).get() else { continue }
+            switch try queue.admit(verified) {
+            case .admitted: admittedCount += 1
+            case .refused(.queueFull): refusedFull += 1
+            default: break
+            }
+            clock.advance(by: 50)
+        }
+        #expect(admittedCount == 8 && refusedFull == 992)
+        #expect(try queue.pending().count == 8)
+    }
+
     @Test func atMostThirtyAdmittedPerHour() throws {
         let queue = try queue()
         for seed in UInt8(1)...30 {

@@ -114,6 +114,17 @@ import Testing
         #expect(throws: EnvelopeRejection.alreadySeen) { try receiver.receive(envelope).get() }
     }
 
+    @Test func concurrentCopiesAreAcceptedOnce() throws {
+        let database = try openEphemeralDatabase()
+        let receiver = fixture.receiver(clock: clock, seen: GRDBSeenMessageStore(writer: database))
+        let envelope = fixture.seal(sentAt: clock.now)
+        let accepted = Recorder<Bool>()
+        DispatchQueue.concurrentPerform(iterations: 16) { _ in
+            if case .success = receiver.receive(envelope) { accepted.append(true) }
+        }
+        #expect(accepted.count == 1)
+    }
+
     @Test func replayAfterARestartIsDropped() throws {
         let path = temporaryDatabasePath()
         let envelope = fixture.seal(sentAt: clock.now)
