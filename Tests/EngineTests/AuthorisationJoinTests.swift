@@ -3,12 +3,12 @@ import Testing
 
 @Suite struct AuthorisationJoinTests {
     let fixture = EphemeralFixture()
-    let clock = TestClock()
-    let sent = Recorder<[UInt8]>()
-    let events = Recorder<JoinEvent>()
+    let clock = EphemeralTestClock()
+    let sent = EphemeralRecorder<[UInt8]>()
+    let events = EphemeralRecorder<JoinEvent>()
 
     func requester(interval: EpochMilliseconds = 5_000, name: String = "laptop") throws -> JoinRequester {
-        try JoinRequester(databaseID: fixture.databaseID, channelKey: fixture.channelKey, deviceKeys: deviceKeys(3), nodeName: name,
+        try JoinRequester(databaseID: fixture.databaseID, channelKey: fixture.channelKey, deviceKeys: ephemeralDeviceKeys(3), nodeName: name,
                           resendInterval: interval, now: clock.closure,
                           send: { [sent] envelope in sent.append(envelope) },
                           onEvent: { [events] event in events.append(event) })
@@ -27,7 +27,7 @@ import Testing
         let joiner = try requester(interval: 10)
         joiner.start()
         joiner.start() // a second start does not double the timer
-        #expect(await waitUntil { sent.count >= 3 })
+        #expect(await ephemeralWaitUntil { sent.count >= 3 })
         joiner.stop(.authorised)
         #expect(joiner.joinState == .authorised)
         #expect(!joiner.tick())
@@ -57,7 +57,7 @@ import Testing
 
     @Test func aGrantIsOnlyAHint() throws {
         let joiner = try requester()
-        let writer = deviceKeys(3).publicKey
+        let writer = ephemeralDeviceKeys(3).publicKey
         #expect(!joiner.handle(.granted(AuthorisationGrant(requestID: .random(), writerKey: writer))))
         #expect(joiner.handle(.granted(AuthorisationGrant(requestID: joiner.requestID, writerKey: writer))))
         #expect(joiner.joinState == .waiting)
@@ -70,11 +70,11 @@ import Testing
         let joiner = try requester()
         let firstID = joiner.requestID
         #expect(joiner.tick())
-        clock.advance(by: 10 * TestClock.minute)
+        clock.advance(by: 10 * EphemeralTestClock.minute)
         #expect(joiner.tick())
         #expect(joiner.requestID != firstID)
         #expect(joiner.verificationCode == VerificationCode(databaseID: fixture.databaseID, requestID: joiner.requestID,
-                                                            deviceKey: deviceKeys(3).publicKey))
+                                                            deviceKey: ephemeralDeviceKeys(3).publicKey))
         #expect(events.all == [.newRequest(joiner.requestID, joiner.verificationCode)])
         #expect(try approverReads(try #require(sent.all.last)).requestID == joiner.requestID)
         // A deny for the old id is not for us any more.
@@ -105,6 +105,6 @@ import Testing
         let joinerReceiver = fixture.receiver(clock: clock)
         let answer = try AuthorisationMessage.decode(try joinerReceiver.receive(envelope).get(), databaseID: fixture.databaseID).get()
         #expect(joiner.handle(answer))
-        #expect(events.all == [.grantReceived(AuthorisationGrant(requestID: joiner.requestID, writerKey: deviceKeys(3).publicKey))])
+        #expect(events.all == [.grantReceived(AuthorisationGrant(requestID: joiner.requestID, writerKey: ephemeralDeviceKeys(3).publicKey))])
     }
 }

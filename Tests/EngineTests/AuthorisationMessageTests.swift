@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct AuthorisationMessageTests {
     let fixture = EphemeralFixture()
-    let device = deviceKeys(0x03)
+    let device = ephemeralDeviceKeys(0x03)
 
     /// A request body with any field, signed by `signer` over exactly these name bytes.
     func body(id: RequestID = .random(), key: [UInt8]? = nil, name: [UInt8], signer: SigningKeyPair? = nil,
@@ -56,7 +56,7 @@ import Testing
 
     @Test func badProofsAreRejected() throws {
         // Signed by another key than the one it names.
-        let other = deviceKeys(0x04)
+        let other = ephemeralDeviceKeys(0x04)
         let id = RequestID.random()
         var forged = body(id: id, name: Array("laptop".utf8), signer: other)
         forged.replaceSubrange(16..<48, with: device.publicKey.bytes)
@@ -143,7 +143,7 @@ import Testing
     @Test func formatIsAlwaysNNNDashNNN() {
         let fixture = EphemeralFixture()
         for _ in 0..<500 {
-            let code = VerificationCode(databaseID: fixture.databaseID, requestID: .random(), deviceKey: deviceKeys(9).publicKey)
+            let code = VerificationCode(databaseID: fixture.databaseID, requestID: .random(), deviceKey: ephemeralDeviceKeys(9).publicKey)
             let text = Array(code.formatted.utf8)
             #expect(text.count == 7 && text[3] == UInt8(ascii: "-"))
             #expect(text.enumerated().allSatisfy { $0.offset == 3 || (0x30...0x39).contains($0.element) })

@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct AuthorisationQueueTests {
     let fixture = EphemeralFixture()
-    let clock = TestClock()
+    let clock = EphemeralTestClock()
 
     func queue(path: String? = nil) throws -> AuthorisationRequests {
         AuthorisationRequests(writer: try openEphemeralDatabase(path), now: clock.closure)
@@ -11,7 +11,7 @@ import Testing
 
     /// A request as the approver receives it: signed by device `seed`, verified on decode.
     func request(device seed: UInt8, name: String = "laptop", id: RequestID = .random()) throws -> VerifiedAuthorisationRequest {
-        let message = try AuthorisationRequestMessage(databaseID: fixture.databaseID, requestID: id, nodeName: name, deviceKeys: deviceKeys(seed))
+        let message = try AuthorisationRequestMessage(databaseID: fixture.databaseID, requestID: id, nodeName: name, deviceKeys: ephemeralDeviceKeys(seed))
         guard case let .request(verified) = try AuthorisationMessage.decode(type: .authorisationRequest, body: message.encoded,
                                                                            databaseID: fixture.databaseID).get() else {
             throw AuthorisationRejection.malformed("not a request")
@@ -29,7 +29,7 @@ import Testing
         let laptop = try request(device: 1)
         let first = try #require(admitted(try queue.admit(laptop)))
         #expect(first.state == .pending && first.code == laptop.code && first.nodeName == "laptop")
-        #expect(first.expiresAt == clock.now + 10 * TestClock.minute)
+        #expect(first.expiresAt == clock.now + 10 * EphemeralTestClock.minute)
         clock.advance(by: 5_000)
         #expect(try queue.admit(laptop) == .duplicate(first))
         #expect(try queue.pending().count == 1)
@@ -91,7 +91,7 @@ import Testing
     @Test func requestsExpireAfterTenMinutes() throws {
         let queue = try queue()
         let record = try #require(admitted(try queue.admit(try request(device: 1))))
-        clock.advance(by: 10 * TestClock.minute - 1)
+        clock.advance(by: 10 * EphemeralTestClock.minute - 1)
         #expect(try queue.pending().count == 1)
         clock.advance(by: 1)
         #expect(try queue.pending().isEmpty)
@@ -103,7 +103,7 @@ import Testing
         let queue = try queue()
         let record = try #require(admitted(try queue.admit(try request(device: 1))))
         #expect(try queue.expireOverdue().isEmpty)
-        clock.advance(by: 10 * TestClock.minute)
+        clock.advance(by: 10 * EphemeralTestClock.minute)
         #expect(try queue.expireOverdue() == [record.requestID])
         #expect(try queue.expireOverdue().isEmpty)
     }
@@ -111,7 +111,7 @@ import Testing
     @Test func expiryIsEnforcedEvenWhenNobodyListed() throws {
         let queue = try queue()
         let record = try #require(admitted(try queue.admit(try request(device: 1))))
-        clock.advance(by: 11 * TestClock.minute)
+        clock.advance(by: 11 * EphemeralTestClock.minute)
         #expect(throws: EphemeralError.requestExpired(id: record.requestID.hex)) { try queue.approve(record.requestID) }
         #expect(try queue.record(record.requestID)?.state == .expired)
     }
@@ -121,7 +121,7 @@ import Testing
         let first = try #require(admitted(try queue.admit(try request(device: 1, name: "laptop"))))
         let second = try #require(admitted(try queue.admit(try request(device: 2, name: "laptop"))))
         let approved = try queue.approve(second.requestID)
-        #expect(approved.requestID == second.requestID && approved.deviceKey == deviceKeys(2).publicKey)
+        #expect(approved.requestID == second.requestID && approved.deviceKey == ephemeralDeviceKeys(2).publicKey)
         #expect(try queue.record(first.requestID)?.state == .pending)
         #expect(try queue.pending().map(\.requestID) == [first.requestID])
         #expect(throws: EphemeralError.requestNotPending(id: second.requestID.hex, state: .approved)) { try queue.deny(second.requestID) }
@@ -150,7 +150,7 @@ import Testing
     }
 
     @Test func aCLIProcessAnswersAndTheNodeSendsTheReply() throws {
-        let path = temporaryDatabasePath()
+        let path = ephemeralTemporaryDatabasePath()
         let node = try queue(path: path)
         let cli = try queue(path: path)
         let laptop = try #require(admitted(try node.admit(try request(device: 1, name: "laptop"))))
@@ -164,7 +164,7 @@ import Testing
         #expect(replies.map(\.requestID) == [laptop.requestID, phone.requestID])
         let grant = try #require(replies.first?.reply)
         #expect(try AuthorisationMessage.decode(type: grant.type, body: grant.body, databaseID: fixture.databaseID).get()
-                == .granted(AuthorisationGrant(requestID: laptop.requestID, writerKey: deviceKeys(1).publicKey)))
+                == .granted(AuthorisationGrant(requestID: laptop.requestID, writerKey: ephemeralDeviceKeys(1).publicKey)))
         let denial = try #require(replies.last?.reply)
         #expect(try AuthorisationMessage.decode(type: denial.type, body: denial.body, databaseID: fixture.databaseID).get()
                 == .denied(AuthorisationDenial(requestID: phone.requestID, reason: "not mine")))
@@ -201,9 +201,9 @@ import Testing
         let queue = try queue()
         let record = try #require(admitted(try queue.admit(try request(device: 1))))
         try queue.deny(record.requestID)
-        clock.advance(by: 5 * TestClock.minute)
+        clock.advance(by: 5 * EphemeralTestClock.minute)
         let pending = try #require(admitted(try queue.admit(try request(device: 2))))
-        clock.advance(by: 5 * TestClock.minute + 24 * 60 * TestClock.minute)
+        clock.advance(by: 5 * EphemeralTestClock.minute + 24 * 60 * EphemeralTestClock.minute)
         #expect(try queue.prune() == 0)
         clock.advance(by: 1)
         #expect(try queue.prune() == 1)

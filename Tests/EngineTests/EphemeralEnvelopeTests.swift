@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct EphemeralEnvelopeTests {
     let fixture = EphemeralFixture()
-    let clock = TestClock()
+    let clock = EphemeralTestClock()
 
     @Test func layoutIsTheDocumentedOne() throws {
         let id = try #require(MessageID(hex: "000102030405060708090a0b0c0d0e0f"))
@@ -110,7 +110,7 @@ import Testing
         let receiver = fixture.receiver(clock: clock)
         let envelope = fixture.seal(sentAt: clock.now)
         _ = try receiver.receive(envelope).get()
-        clock.advance(by: 5 * TestClock.minute)
+        clock.advance(by: 5 * EphemeralTestClock.minute)
         #expect(throws: EnvelopeRejection.alreadySeen) { try receiver.receive(envelope).get() }
     }
 
@@ -118,7 +118,7 @@ import Testing
         let database = try openEphemeralDatabase()
         let receiver = fixture.receiver(clock: clock, seen: GRDBSeenMessageStore(writer: database))
         let envelope = fixture.seal(sentAt: clock.now)
-        let accepted = Recorder<Bool>()
+        let accepted = EphemeralRecorder<Bool>()
         DispatchQueue.concurrentPerform(iterations: 16) { _ in
             if case .success = receiver.receive(envelope) { accepted.append(true) }
         }
@@ -126,7 +126,7 @@ import Testing
     }
 
     @Test func replayAfterARestartIsDropped() throws {
-        let path = temporaryDatabasePath()
+        let path = ephemeralTemporaryDatabasePath()
         let envelope = fixture.seal(sentAt: clock.now)
         do {
             let database = try openEphemeralDatabase(path)
@@ -142,7 +142,7 @@ import Testing
 
     @Test func timeWindowIsTenMinutesBackAndTwoAhead() {
         let receiver = fixture.receiver(clock: clock)
-        let now = clock.now, minute = TestClock.minute
+        let now = clock.now, minute = EphemeralTestClock.minute
         #expect(throws: EnvelopeRejection.stale) { try receiver.receive(fixture.seal(sentAt: now - 11 * minute)).get() }
         #expect(throws: EnvelopeRejection.fromTheFuture) { try receiver.receive(fixture.seal(sentAt: now + 3 * minute)).get() }
         #expect(throws: EnvelopeRejection.fromTheFuture) { try receiver.receive(fixture.seal(sentAt: .max)).get() }

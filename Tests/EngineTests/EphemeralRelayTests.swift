@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct EphemeralRelayTests {
     let fixture = EphemeralFixture()
-    let clock = TestClock()
+    let clock = EphemeralTestClock()
 
     func relay(keyed: Bool = false, limits: RelayLimits = RelayLimits()) -> EphemeralRelay<Int> {
         EphemeralRelay(databaseID: fixture.databaseID, deliversLocally: keyed, limits: limits, now: clock.closure)
@@ -46,7 +46,7 @@ import Testing
         #expect(throws: RelayDropReason.envelope(.otherDatabase)) {
             try relay.decide(EphemeralFixture(masterByte: 0x33).seal(sentAt: now), hops: 4, from: 1).get()
         }
-        #expect(throws: RelayDropReason.envelope(.stale)) { try relay.decide(fixture.seal(sentAt: now - 11 * TestClock.minute), hops: 4, from: 1).get() }
+        #expect(throws: RelayDropReason.envelope(.stale)) { try relay.decide(fixture.seal(sentAt: now - 11 * EphemeralTestClock.minute), hops: 4, from: 1).get() }
         #expect(throws: RelayDropReason.envelope(.tooLarge(5000))) { try relay.decide([UInt8](repeating: 0, count: 5000), hops: 4, from: 1).get() }
         var badMagic = fixture.seal(sentAt: now)
         badMagic[0] = 0
@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test func neverEchoesToTheSource() {
-        let sent = Recorder<(hops: UInt8, except: Int?)>()
+        let sent = EphemeralRecorder<(hops: UInt8, except: Int?)>()
         let channel = EphemeralChannel(relay: relay(), receiver: nil) { _, hops, except in sent.append((hops, except)) }
         channel.handleIncoming(fixture.seal(sentAt: clock.now), hops: 4, from: 7)
         let own = fixture.seal(sentAt: clock.now)
@@ -162,7 +162,7 @@ import Testing
 
     @Test func everyMessageReachesEveryOtherNodeExactlyOnce() throws {
         let fixture = EphemeralFixture()
-        let clock = TestClock()
+        let clock = EphemeralTestClock()
         let network = Network(links: [("A", "R1"), ("B", "R1"), ("B", "R2"), ("C", "R2"), ("R1", "R2"), ("A", "R2")])
         for name in ["A", "B", "C", "R1", "R2"] {
             let keyed = !name.hasPrefix("R")

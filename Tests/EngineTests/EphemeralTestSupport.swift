@@ -4,7 +4,7 @@ import Synchronization
 @testable import HyphaEngine
 
 /// A test double for time: a clock the test sets and advances (milliseconds since the epoch).
-final class TestClock: Sendable {
+final class EphemeralTestClock: Sendable {
     private let value: Mutex<EpochMilliseconds>
 
     init(_ start: EpochMilliseconds = 1_750_000_000_000) { value = Mutex(start) }
@@ -38,17 +38,17 @@ struct EphemeralFixture {
                                     sentAt: sentAt, messageID: messageID)
     }
 
-    func receiver(clock: TestClock, seen: any SeenMessageStore = InMemorySeenMessageStore()) -> EphemeralReceiver {
+    func receiver(clock: EphemeralTestClock, seen: any SeenMessageStore = InMemorySeenMessageStore()) -> EphemeralReceiver {
         EphemeralReceiver(databaseID: databaseID, channelKey: channelKey, seen: seen, now: clock.closure)
     }
 }
 
-func deviceKeys(_ byte: UInt8) -> SigningKeyPair {
+func ephemeralDeviceKeys(_ byte: UInt8) -> SigningKeyPair {
     try! SigningKeyPair(seed: SecureBytes(copying: [UInt8](repeating: byte, count: 32)))
 }
 
 /// A fresh SQLite file with the ephemeral tables, in a temporary directory.
-func temporaryDatabasePath() -> String {
+func ephemeralTemporaryDatabasePath() -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hypha-ephemeral-\(UUID().uuidString)")
     try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     return dir.appendingPathComponent("node.sqlite").path
@@ -61,7 +61,7 @@ func openEphemeralDatabase(_ path: String? = nil) throws -> DatabaseQueue {
 }
 
 /// Waits for `condition` to hold, checking every few milliseconds, for at most `timeout`.
-func waitUntil(timeout: Duration = .seconds(5), _ condition: @Sendable () -> Bool) async -> Bool {
+func ephemeralWaitUntil(timeout: Duration = .seconds(5), _ condition: @Sendable () -> Bool) async -> Bool {
     let clock = ContinuousClock()
     let deadline = clock.now + timeout
     while clock.now < deadline {
@@ -72,7 +72,7 @@ func waitUntil(timeout: Duration = .seconds(5), _ condition: @Sendable () -> Boo
 }
 
 /// Collects values handed to callbacks on any thread.
-final class Recorder<Value: Sendable>: Sendable {
+final class EphemeralRecorder<Value: Sendable>: Sendable {
     private let items = Mutex<[Value]>([])
     func append(_ value: Value) { items.withLock { $0.append(value) } }
     var all: [Value] { items.withLock { $0 } }

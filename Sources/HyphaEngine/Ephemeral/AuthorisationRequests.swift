@@ -62,7 +62,7 @@ public final class AuthorisationRequests: Sendable {
             if let existing = try Self.fetch(db, request.requestID) { return .duplicate(existing) }
             let hourAgo = now >= Self.hour ? now - Self.hour : 0
             let admittedLastHour = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(Self.table) WHERE received_at > ?",
-                                                    arguments: [Int64(storing: hourAgo)]) ?? 0
+                                                    arguments: [EphemeralTiming.sqlite(hourAgo)]) ?? 0
             guard admittedLastHour < limits.maximumAdmittedPerHour else { return .refused(.hourlyLimit) }
             let key = Data(request.deviceKey.bytes)
             let pendingOthers = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(Self.table) WHERE state = 'pending' AND device_key != ?",
@@ -71,13 +71,13 @@ public final class AuthorisationRequests: Sendable {
             let superseded = try Data.fetchOne(db, sql: "SELECT request_id FROM \(Self.table) WHERE state = 'pending' AND device_key = ?",
                                                arguments: [key]).flatMap { RequestID(bytes: [UInt8]($0)) }
             try db.execute(sql: "UPDATE \(Self.table) SET state = 'superseded', decided_at = ? WHERE state = 'pending' AND device_key = ?",
-                           arguments: [Int64(storing: now), key])
+                           arguments: [EphemeralTiming.sqlite(now), key])
             try db.execute(sql: """
                 INSERT INTO \(Self.table) (request_id, device_key, node_name, proof, code, state, received_at, expires_at)
                 VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
                 """, arguments: [Data(request.requestID.bytes), key, Data(request.message.nodeName.utf8),
                                  Data(request.message.proof), request.code.formatted,
-                                 Int64(storing: now), Int64(storing: now &+ limits.lifetime)])
+                                 EphemeralTiming.sqlite(now), EphemeralTiming.sqlite(now &+ limits.lifetime)])
             guard let record = try Self.fetch(db, request.requestID) else { throw DatabaseError(message: "inserted row vanished") }
             return .admitted(record, superseded: superseded)
         }
@@ -158,7 +158,7 @@ public final class AuthorisationRequests: Sendable {
         try transaction { db, now in
             let cutoff = now >= limits.retention ? now - limits.retention : 0
             try db.execute(sql: "DELETE FROM \(Self.table) WHERE state != 'pending' AND expires_at < ?",
-                           arguments: [Int64(storing: cutoff)])
+                           arguments: [EphemeralTiming.sqlite(cutoff)])
             return db.changesCount
         }
     }
@@ -187,7 +187,7 @@ public final class AuthorisationRequests: Sendable {
             try db.execute(sql: """
                 UPDATE \(Self.table) SET state = ?, decided_at = ?, deny_reason = ?
                 WHERE request_id = ? AND state = 'pending'
-                """, arguments: [state.rawValue, Int64(storing: now), reason, Data(id.bytes)])
+                """, arguments: [state.rawValue, EphemeralTiming.sqlite(now), reason, Data(id.bytes)])
             guard db.changesCount == 1, let decided = try Self.fetch(db, id) else { return .refused(.unknownRequest(id.hex)) }
             return .decided(decided)
         }
@@ -199,7 +199,7 @@ public final class AuthorisationRequests: Sendable {
 
     @discardableResult
     private static func expireOverdue(_ db: Database, now: EpochMilliseconds) throws -> [RequestID] {
-        let due = Int64(storing: now)
+        let due = EphemeralTiming.sqlite(now)
         let ids = try Data.fetchAll(db, sql: "SELECT request_id FROM \(table) WHERE state = 'pending' AND expires_at <= ?", arguments: [due])
         guard !ids.isEmpty else { return [] }
         try db.execute(sql: "UPDATE \(table) SET state = 'expired', decided_at = ? WHERE state = 'pending' AND expires_at <= ?",

@@ -48,7 +48,7 @@ public enum EphemeralSchema {
     }
 }
 
-extension Int64 {
+extension EphemeralTiming {
     /// Timestamps are unsigned milliseconds; SQLite integers are signed.
-    init(storing ms: EpochMilliseconds) { self = Int64(clamping: ms) }
+    static func sqlite(_ ms: EpochMilliseconds) -> Int64 { Int64(clamping: ms) }
 }

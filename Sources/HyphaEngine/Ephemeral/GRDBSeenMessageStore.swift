@@ -21,14 +21,14 @@ public final class GRDBSeenMessageStore: SeenMessageStore {
     public func insert(_ id: MessageID, expiresAt: EpochMilliseconds) throws -> Bool {
         try writer.write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO \(Self.table) (message_id, expires_at) VALUES (?, ?)",
-                           arguments: [Data(id.bytes), Int64(storing: expiresAt)])
+                           arguments: [Data(id.bytes), EphemeralTiming.sqlite(expiresAt)])
             return db.changesCount == 1
         }
     }
 
     @discardableResult public func removeExpired(now: EpochMilliseconds) throws -> Int {
         try writer.write { db in
-            try db.execute(sql: "DELETE FROM \(Self.table) WHERE expires_at < ?", arguments: [Int64(storing: now)])
+            try db.execute(sql: "DELETE FROM \(Self.table) WHERE expires_at < ?", arguments: [EphemeralTiming.sqlite(now)])
             return db.changesCount
         }
     }
