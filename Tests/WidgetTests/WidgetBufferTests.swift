@@ -1,5 +1,5 @@
 import Testing
-@testable import Widgets
+import Widgets
 
 @Suite struct WidgetBufferTests {
     init() { prepareLocale() }

@@ -199,16 +199,16 @@ import Widgets
 
     static let help = HelpOverlay(sections: [
         HelpSection("Everywhere", [
-            HelpBinding("?", "show this help"), HelpBinding("q", "quit"), HelpBinding("Tab", "next pane"),
-            HelpBinding("Shift-Tab", "previous pane"),
+            KeyHint("?", "show this help"), KeyHint("q", "quit"), KeyHint("Tab", "next pane"),
+            KeyHint("Shift-Tab", "previous pane"),
         ]),
         HelpSection("Entries", [
-            HelpBinding("↑ ↓", "move"), HelpBinding("PgUp PgDn", "page"), HelpBinding("a", "add an entry"),
-            HelpBinding("e", "edit the entry"), HelpBinding("d", "delete the entry"), HelpBinding("/", "filter by key"),
-            HelpBinding("r", "resolve a conflict (choose one value)"),
+            KeyHint("↑ ↓", "move"), KeyHint("PgUp PgDn", "page"), KeyHint("a", "add an entry"),
+            KeyHint("e", "edit the entry"), KeyHint("d", "delete the entry"), KeyHint("/", "filter by key"),
+            KeyHint("r", "resolve a conflict (choose one value)"),
         ]),
         HelpSection("Peers — 作者", [
-            HelpBinding("c", "connect to a peer address"), HelpBinding("x", "revoke the selected node"),
+            KeyHint("c", "connect to a peer address"), KeyHint("x", "revoke the selected node"),
         ]),
     ])
 

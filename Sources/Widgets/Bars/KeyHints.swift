@@ -1,4 +1,5 @@
-/// One entry of a ``KeyHints`` bar: the key and a short verb.
+/// A key and what it does: one entry of a ``KeyHints`` bar ("q", "quit") or of a
+/// ``HelpSection`` ("PgUp PgDn", "page through the entries").
 public struct KeyHint: Sendable, Hashable {
     public var key: String
     public var label: String

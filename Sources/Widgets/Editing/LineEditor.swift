@@ -1,3 +1,31 @@
+/// The editing keys shared by ``TextFieldState`` and ``TextEditorState`` (readline/Emacs style).
+enum EditCommand: Sendable, Hashable {
+    case insert(Character)
+    case backspace, deleteForward, left, right, lineStart, lineEnd
+    case wordLeft, wordRight, deleteWordBackward, deleteWordForward, deleteToStart, deleteToEnd
+
+    /// Arrows, Home/End, Backspace/Delete, Ctrl-A/E/B/F/D/H, Ctrl-W and Alt-Backspace (delete a
+    /// word), Ctrl-U/K (delete to start/end), Alt-B/F (move by word), Alt-D (delete next word).
+    init?(_ key: Key) {
+        switch key {
+        case .char(let ch): self = .insert(ch)
+        case .backspace, .ctrl("h"): self = .backspace
+        case .delete, .ctrl("d"): self = .deleteForward
+        case .left, .ctrl("b"): self = .left
+        case .right, .ctrl("f"): self = .right
+        case .home, .ctrl("a"): self = .lineStart
+        case .end, .ctrl("e"): self = .lineEnd
+        case .alt("b"): self = .wordLeft
+        case .alt("f"): self = .wordRight
+        case .ctrl("w"), .alt("\u{7F}"), .alt("\u{08}"): self = .deleteWordBackward
+        case .alt("d"): self = .deleteWordForward
+        case .ctrl("u"): self = .deleteToStart
+        case .ctrl("k"): self = .deleteToEnd
+        default: return nil
+        }
+    }
+}
+
 /// Editing operations on one line of characters with a cursor (an index between characters).
 /// ``TextFieldState`` is one of these; ``TextEditorState`` uses one for its current line.
 struct LineEditor: Sendable, Hashable {
@@ -88,6 +116,27 @@ struct LineEditor: Sendable, Hashable {
 
     mutating func deleteToEnd() {
         chars.removeSubrange(cursor..<chars.count)
+    }
+
+    /// Applies `command` within this line; false when it changed nothing (at an edge, refused).
+    mutating func perform(_ command: EditCommand) -> Bool {
+        let before = self
+        switch command {
+        case .insert(let ch): return insert(ch)
+        case .backspace: return backspace()
+        case .deleteForward: return deleteForward()
+        case .left: return moveLeft()
+        case .right: return moveRight()
+        case .lineStart: moveHome()
+        case .lineEnd: moveEnd()
+        case .wordLeft: moveWordLeft()
+        case .wordRight: moveWordRight()
+        case .deleteWordBackward: deleteWordBackward()
+        case .deleteWordForward: deleteWordForward()
+        case .deleteToStart: deleteToStart()
+        case .deleteToEnd: deleteToEnd()
+        }
+        return self != before
     }
 
     /// Cells from the start of the line to `index`.

@@ -139,25 +139,23 @@ public struct TextEditorState: Sendable, Hashable {
     /// use (Esc, Tab, function keys…), so the app can use them to save or leave.
     public mutating func handle(_ key: Key) -> Bool {
         switch key {
-        case .char(let ch): return insert(ch)
         case .enter: newline()
-        case .backspace, .ctrl("h"): backspace()
-        case .delete, .ctrl("d"): deleteForward()
-        case .left, .ctrl("b"): moveLeft()
-        case .right, .ctrl("f"): moveRight()
         case .up, .ctrl("p"): moveUp()
         case .down, .ctrl("n"): moveDown()
         case .pageUp: pageUp()
         case .pageDown: pageDown()
-        case .home, .ctrl("a"): moveLineStart()
-        case .end, .ctrl("e"): moveLineEnd()
-        case .alt("b"): moveWordLeft()
-        case .alt("f"): moveWordRight()
-        case .ctrl("w"), .alt("\u{7F}"), .alt("\u{08}"): deleteWordBackward()
-        case .alt("d"): deleteWordForward()
-        case .ctrl("u"): deleteToLineStart()
-        case .ctrl("k"): deleteToLineEnd()
-        default: return false
+        default:
+            guard let command = EditCommand(key) else { return false }
+            switch command {
+            case .insert(let ch): return insert(ch)
+            // These cross line boundaries at the start or end of a line.
+            case .backspace: backspace()
+            case .deleteForward: deleteForward()
+            case .left: moveLeft()
+            case .right: moveRight()
+            case .deleteToEnd: deleteToLineEnd()
+            default: editLine { _ = $0.perform(command) }
+            }
         }
         return true
     }

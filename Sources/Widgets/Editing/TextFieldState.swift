@@ -90,22 +90,9 @@ public struct TextFieldState: Sendable, Hashable {
     /// word, Alt-D deletes the next word). Returns false for keys it does not use (Enter, Esc,
     /// Tab, arrows up/down…) and for refused characters, so the app can act on them.
     public mutating func handle(_ key: Key) -> Bool {
-        switch key {
-        case .char(let ch): return insert(ch)
-        case .backspace, .ctrl("h"): backspace()
-        case .delete, .ctrl("d"): deleteForward()
-        case .left, .ctrl("b"): moveLeft()
-        case .right, .ctrl("f"): moveRight()
-        case .home, .ctrl("a"): moveHome()
-        case .end, .ctrl("e"): moveEnd()
-        case .alt("b"): moveWordLeft()
-        case .alt("f"): moveWordRight()
-        case .ctrl("w"), .alt("\u{7F}"), .alt("\u{08}"): deleteWordBackward()
-        case .alt("d"): deleteWordForward()
-        case .ctrl("u"): deleteToStart()
-        case .ctrl("k"): deleteToEnd()
-        default: return false
-        }
+        guard let command = EditCommand(key) else { return false }
+        if case .insert(let ch) = command { return insert(ch) }
+        edit { _ = $0.perform(command) }
         return true
     }
 

@@ -37,12 +37,8 @@ public struct ListView: Widget {
     }
 
     public func render(in area: Rect, buffer: inout Buffer, theme: Theme) {
-        guard !area.isEmpty else { return }
-        if rowCount == 0 {
-            buffer.put(TextWidth.truncate(emptyText, to: area.width), x: area.x, y: area.y, style: theme[.dim])
-            return
-        }
-        let window = RowWindow(rowCount: rowCount, state: state, focused: focused, marker: marker)
+        let window = RowWindow(
+            rowCount: rowCount, state: state, focused: focused, marker: marker, emptyText: emptyText)
         window.render(in: area, buffer: &buffer, theme: theme) { buffer, index, rect, selectionStyle in
             let line = row(index).truncated(to: rect.width)
             if let selectionStyle {

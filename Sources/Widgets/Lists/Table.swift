@@ -70,12 +70,8 @@ public struct Table: Widget {
             drawCells(columns.map(\.title), segments, in: header, buffer: &buffer, style: theme[.header])
             body = area.inset(top: 1)
         }
-        guard !body.isEmpty else { return }
-        if rowCount == 0 {
-            buffer.put(TextWidth.truncate(emptyText, to: body.width), x: body.x, y: body.y, style: theme[.dim])
-            return
-        }
-        let window = RowWindow(rowCount: rowCount, state: state, focused: focused, marker: marker)
+        let window = RowWindow(
+            rowCount: rowCount, state: state, focused: focused, marker: marker, emptyText: emptyText)
         window.render(in: body, buffer: &buffer, theme: theme) { buffer, index, rect, selectionStyle in
             let data = row(index)
             drawCells(data.cells, segments, in: rect, buffer: &buffer, style: selectionStyle ?? theme[data.role])

@@ -1,20 +1,10 @@
-/// One key binding in the help overlay: the keys as the person types them and what they do.
-public struct HelpBinding: Sendable, Hashable {
-    public var keys: String
-    public var action: String
-
-    public init(_ keys: String, _ action: String) {
-        self.keys = keys
-        self.action = action
-    }
-}
-
-/// A titled group of bindings ("Entries", "Peers", "Everywhere").
+/// A titled group of key bindings ("Entries", "Peers", "Everywhere"), each a ``KeyHint``: the
+/// keys as the person types them and what they do.
 public struct HelpSection: Sendable, Hashable {
     public var title: String
-    public var bindings: [HelpBinding]
+    public var bindings: [KeyHint]
 
-    public init(_ title: String, _ bindings: [HelpBinding]) {
+    public init(_ title: String, _ bindings: [KeyHint]) {
         self.title = title
         self.bindings = bindings
     }
@@ -44,7 +34,7 @@ public struct HelpOverlay: Widget, Sendable, Hashable {
     /// The rectangle the overlay occupies when centred in `area`; its height minus 2 is the
     /// viewport height for the ``ScrollState``.
     public func frame(in area: Rect) -> Rect {
-        let widest = sections.flatMap(\.bindings).map { indent + keyColumnWidth + 2 + TextWidth.of($0.action) }.max() ?? 0
+        let widest = sections.flatMap(\.bindings).map { indent + keyColumnWidth + 2 + TextWidth.of($0.label) }.max() ?? 0
         let width = min(max(widest + 4, TextWidth.of(title) + 8, 30), maxWidth, area.width)
         return area.centred(width: width, height: min(lineCount + 2, area.height))
     }
@@ -70,17 +60,17 @@ public struct HelpOverlay: Widget, Sendable, Hashable {
             case .heading(let text):
                 buffer.put(TextWidth.truncate(text, to: inner.width), x: inner.x, y: y, style: theme[.helpSection])
             case .binding(let binding):
-                buffer.put(TextWidth.fit(binding.keys, to: keyWidth), x: inner.x + indent, y: y, style: theme[.helpKey])
+                buffer.put(TextWidth.fit(binding.key, to: keyWidth), x: inner.x + indent, y: y, style: theme[.helpKey])
                 let actionX = inner.x + indent + keyWidth + 2
                 buffer.put(
-                    TextWidth.truncate(binding.action, to: inner.maxX - actionX), x: actionX, y: y,
+                    TextWidth.truncate(binding.label, to: inner.maxX - actionX), x: actionX, y: y,
                     style: theme[.modal])
             }
         }
     }
 
     private enum Content {
-        case heading(String), binding(HelpBinding), blank
+        case heading(String), binding(KeyHint), blank
     }
 
     private var lines: [Content] {
@@ -97,6 +87,6 @@ public struct HelpOverlay: Widget, Sendable, Hashable {
     private let indent = 2
 
     private var keyColumnWidth: Int {
-        sections.flatMap(\.bindings).map { TextWidth.of($0.keys) }.max() ?? 0
+        sections.flatMap(\.bindings).map { TextWidth.of($0.key) }.max() ?? 0
     }
 }
