@@ -62,6 +62,19 @@ import Widgets
         #expect(state.visibleRows(rowCount: 3, height: 10) == 0..<3)
     }
 
+    @Test func aStaleSelectionPastTheEndDrawsTheLastRowsWithoutHighlight() {
+        var state = ListState(viewportHeight: 5)
+        state.select(40, rowCount: 50)
+        var requested: [Int] = []
+        let list = ListView(rowCount: 8, state: state) { index in
+            requested.append(index)
+            return Line("row \(index)")
+        }
+        let buffer = rendered(list, width: 10, height: 5)
+        #expect(requested == [3, 4, 5, 6, 7])
+        #expect(buffer.lines == ["  row 3   ", "  row 4   ", "  row 5   ", "  row 6   ", "  row 7   "])
+    }
+
     @Test func aMillionRowListAsksOnlyForVisibleRows() {
         var requested: [Int] = []
         var state = ListState(viewportHeight: 20)

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 // Glibc declares wcwidth only under _XOPEN_SOURCE, which Swift's Glibc module does not set, so the
 // symbol is bound by name. Its C signature is `int wcwidth(wchar_t)`; wchar_t is a 32-bit int on
 // every platform Swift supports on Linux.
