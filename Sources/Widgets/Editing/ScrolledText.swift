@@ -1,0 +1,27 @@
+extension Buffer {
+    /// Draws `chars` as they appear when the line is scrolled `skip` cells to the left, in at
+    /// most `width` cells from (`x`, `y`). A wide character cut by the left edge shows as a space.
+    mutating func putScrolled(
+        _ chars: some Sequence<Character>, skip: Int, x: Int, y: Int, width: Int, style: Style
+    ) {
+        var col = 0
+        for ch in chars {
+            let w = Glyph.width(ch)
+            defer { col += w }
+            if col + w <= skip { continue }
+            let screenX = x + col - skip
+            if screenX >= x + width { break }
+            if col < skip {
+                put(" ", x: x, y: y, style: style)
+                continue
+            }
+            put(String(ch), x: screenX, y: y, maxWidth: x + width - screenX, style: style)
+        }
+    }
+
+    /// Shows the text cursor over the cells `[x, x + width)` of row `y` and records its position.
+    mutating func showCursor(x: Int, y: Int, width: Int, theme: Theme) {
+        setStyle(theme[.cursor], in: Rect(x: x, y: y, width: max(1, width), height: 1))
+        cursor = Position(x: x, y: y)
+    }
+}
