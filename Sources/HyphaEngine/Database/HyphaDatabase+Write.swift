@@ -49,7 +49,7 @@ extension HyphaDatabase {
     }
 
     /// Keys are non-empty UTF-8 of at most 1024 bytes without control characters.
-    static func validate(key: String) throws {
+    public static func validate(key: String) throws {
         if key.isEmpty { throw NodeError.invalidKey("it is empty") }
         if key.utf8.count > EntryLimits.maxKeyBytes { throw NodeError.invalidKey("it is longer than \(EntryLimits.maxKeyBytes) bytes") }
         if key.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {

@@ -16,6 +16,9 @@ public struct NodeConfig: Codable, Sendable, Equatable {
     public var nodeName: String
     /// This node's device id (hex), which selects its device key; never reused.
     public var deviceID: String?
+    /// This node's device public key (hex): public, stored so that commands without the
+    /// passphrase can tell which log is this node's.
+    public var deviceKey: String?
     public var role: Role
     /// Where `serve` and the app listen unless told otherwise ("host:port").
     public var listen: String?
@@ -24,12 +27,13 @@ public struct NodeConfig: Codable, Sendable, Equatable {
     /// Minutes of inactivity after which the app locks (wipes keys); nil: default.
     public var lockAfterMinutes: Int?
 
-    public init(database: DatabaseID, domain: String?, nodeName: String, deviceID: DeviceID?, role: Role,
-                listen: String? = nil, peers: [String] = [], lockAfterMinutes: Int? = nil) {
+    public init(database: DatabaseID, domain: String?, nodeName: String, deviceID: DeviceID?, deviceKey: PublicKey? = nil,
+                role: Role, listen: String? = nil, peers: [String] = [], lockAfterMinutes: Int? = nil) {
         self.database = database.hex
         self.domain = domain
         self.nodeName = nodeName
         self.deviceID = deviceID.map { String($0.value, radix: 16) }
+        self.deviceKey = deviceKey?.hex
         self.role = role
         self.listen = listen
         self.peers = peers
@@ -38,4 +42,5 @@ public struct NodeConfig: Codable, Sendable, Equatable {
 
     public var databaseID: DatabaseID? { PublicKey(hex: database) }
     public var device: DeviceID? { deviceID.flatMap { UInt64($0, radix: 16) }.flatMap(DeviceID.init) }
+    public var devicePublicKey: PublicKey? { deviceKey.flatMap(PublicKey.init(hex:)) }
 }

@@ -13,7 +13,10 @@ struct Hypha: ParsableCommand {
 
         Exit status: 0 success, 1 operational failure (one-line error on stderr), 2 usage error.
         """,
-        subcommands: [IdCommand.self, NewCommand.self]
+        subcommands: [
+            NewCommand.self, IdCommand.self, PutCommand.self, GetCommand.self, DeleteCommand.self, ListCommand.self,
+            ImportCommand.self, ExportCommand.self, NodesCommand.self, RevokeCommand.self, LogCommand.self,
+        ]
     )
 
     @OptionGroup var dataDirectory: DataDirectoryOption

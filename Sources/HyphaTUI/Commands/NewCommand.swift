@@ -38,7 +38,7 @@ struct NewCommand: ParsableCommand {
         guard let device = keys.device else { throw OperationalFailure(message: "no device key") }
 
         try directory.create(config: NodeConfig(database: keys.databaseID, domain: canonicalDomain, nodeName: nodeName,
-                                                deviceID: deviceID, role: .full))
+                                                deviceID: deviceID, deviceKey: device.publicKey, role: .full))
         LogSetup.bootstrap(file: directory.logURL)
         let database = try directory.openDatabase(config: directory.loadConfig())
         try database.unlock(keys)

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import HyphaEngine
+
+/// `hypha export`: JSON Lines, one {"key": …, "value": …} per entry.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write every entry as JSON Lines: {\"key\": …, \"value\": …} per line.",
+        discussion: "An entry in conflict is written with its display winner as value plus \"conflict\": true and every version in \"values\"."
+    )
+
+    @OptionGroup var dataDirectory: DataDirectoryOption
+    @OptionGroup var passphrase: PassphraseOptions
+    @Option(name: .customLong("prefix"), help: ArgumentHelp("Only keys starting with this.", valueName: "prefix"))
+    var prefix: String = ""
+
+    func run() throws {
+        var session = try NodeSession(dataDirectory: dataDirectory)
+        defer { session.close() }
+        try session.unlock(with: passphrase)
+        let out = FileHandle.standardOutput
+        try EntryPages.forEach(session.database, prefix: prefix) { summary in
+            var object: [String: Any] = ["key": summary.key, "value": Output.jsonText(summary.value)]
+            if summary.isConflict, let entry = try session.database.entry(summary.key) {
+                object = EntryJSON.object(entry)
+            }
+            var line = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+            line.append(0x0A)
+            out.write(line)
+        }
+    }
+}

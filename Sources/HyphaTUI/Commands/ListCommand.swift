@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import HyphaEngine
+
+/// `hypha list [--prefix P]`: live entries in key order with their (winning) values.
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List entries in key order (KEY<TAB>VALUE); entries in conflict are marked.",
+        discussion: "With --json: one JSON array of {key, value, conflict, values} objects."
+    )
+
+    @OptionGroup var dataDirectory: DataDirectoryOption
+    @OptionGroup var passphrase: PassphraseOptions
+    @OptionGroup var json: JSONOption
+    @Option(name: .customLong("prefix"), help: ArgumentHelp("Only keys starting with this.", valueName: "prefix"))
+    var prefix: String = ""
+
+    func run() throws {
+        var session = try NodeSession(dataDirectory: dataDirectory)
+        defer { session.close() }
+        try session.unlock(with: passphrase)
+        var objects: [[String: Any]] = []
+        try EntryPages.forEach(session.database, prefix: prefix) { summary in
+            if json.enabled {
+                if summary.isConflict, let entry = try session.database.entry(summary.key) {
+                    objects.append(EntryJSON.object(entry))
+                } else {
+                    objects.append(["key": summary.key, "value": Output.jsonText(summary.value), "conflict": false])
+                }
+            } else {
+                let marker = summary.isConflict ? "\t(conflict: \(summary.versionCount) values)" : ""
+                Output.line("\(Output.text(Array(summary.key.utf8)))\t\(summary.value.map(Output.text) ?? "")\(marker)")
+            }
+        }
+        if json.enabled { try Output.json(objects) }
+    }
+}
+
+/// Walks every live entry (with `prefix`) page by page, in key order.
+enum EntryPages {
+    static func forEach(_ database: HyphaDatabase, prefix: String, values: Bool = true, pageSize: Int = 1000,
+                        _ body: (EntrySummary) throws -> Void) throws {
+        var after: String?
+        while true {
+            let page = try database.list(prefix: prefix, after: after, limit: pageSize, values: values)
+            for summary in page { try body(summary) }
+            guard page.count == pageSize, let last = page.last else { return }
+            after = last.key
+        }
+    }
+}
