@@ -62,6 +62,8 @@ enum Schema {
         migrator.registerMigration("view-v1") { db in
             try createViewTables(db)
         }
+        // Ephemeral channel: seen message ids and authorisation requests (Ephemeral/).
+        EphemeralSchema.registerMigrations(&migrator)
         return migrator
     }
 
@@ -69,9 +71,13 @@ enum Schema {
     static func createViewTables(_ db: Database) throws {
         try db.execute(sql: """
             -- Root-signed membership operations found in any stored block.
-            -- (An operation carried by several logs has one row per carrier.)
+            -- (An operation carried by several logs has one row per carrier. Primary-key
+            -- columns come first: SQLite 3.40's integrity_check misreports NOT NULL columns
+            -- of WITHOUT ROWID tables otherwise.)
             CREATE TABLE membership_ops (
                 hash BLOB NOT NULL,
+                source_writer INTEGER NOT NULL,
+                source_idx INTEGER NOT NULL,
                 kind INTEGER NOT NULL,
                 subject BLOB,
                 name TEXT,
@@ -79,8 +85,6 @@ enum Schema {
                 cutoff_length INTEGER,
                 cutoff_hash BLOB,
                 created_at INTEGER NOT NULL,
-                source_writer INTEGER NOT NULL,
-                source_idx INTEGER NOT NULL,
                 PRIMARY KEY (hash, source_writer, source_idx)
             ) WITHOUT ROWID;
             -- How far each log has been applied to the view, and its running vector clock.

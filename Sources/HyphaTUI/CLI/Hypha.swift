@@ -15,7 +15,7 @@ struct Hypha: ParsableCommand {
         """,
         subcommands: [
             NewCommand.self, IdCommand.self, PutCommand.self, GetCommand.self, DeleteCommand.self, ListCommand.self,
-            ImportCommand.self, ExportCommand.self, NodesCommand.self, RevokeCommand.self, LogCommand.self,
+            ImportCommand.self, ExportCommand.self, NodesCommand.self, RevokeCommand.self, LogCommand.self, CheckCommand.self, BenchCommand.self,
         ]
     )
 

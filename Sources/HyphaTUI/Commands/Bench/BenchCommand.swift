@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `hypha bench`: the quality-bar measurements (results go in docs/BENCHMARKS.md).
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure Hypha against its quality bars (run a release build for real numbers).",
+        subcommands: [BenchLocalCommand.self]
+    )
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import HyphaEngine
+
+/// `hypha check`: is the data directory healthy?
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check the database file and verify every stored log against its signatures.",
+        discussion: "Exit status 1 when a problem is found (each is printed); a log whose blocks no longer match its signatures is capped at the last length that verifies."
+    )
+
+    @OptionGroup var dataDirectory: DataDirectoryOption
+    @OptionGroup var json: JSONOption
+
+    func run() throws {
+        let session = try NodeSession(dataDirectory: dataDirectory)
+        let problems = try session.database.checkIntegrity()
+        let logs = try session.database.heads().count
+        if json.enabled {
+            try Output.json(["ok": problems.isEmpty, "logs": logs, "problems": problems])
+        } else if problems.isEmpty {
+            Output.line("ok: database file intact, \(logs) log\(logs == 1 ? " verified against its" : "s verified against their") signatures")
+        } else {
+            problems.forEach { Output.line($0) }
+        }
+        if !problems.isEmpty { throw OperationalFailure(message: "\(problems.count) problem\(problems.count == 1 ? "" : "s") found") }
+    }
+}
