@@ -52,6 +52,8 @@ final class Dialer: @unchecked Sendable {
     /// The peer is this node: dialling it again is pointless.
     func stopAsSelf() { loop.execute { self.stopped = true } }
 
+    func isStopped() -> EventLoopFuture<Bool> { loop.submit { self.stopped } }
+
     private func dial() {
         guard !stopped else { return }
         opened = false

@@ -161,6 +161,12 @@ public final class PeerNetwork: Sendable {
         state.withLock { Array($0.dialers.keys) }.sorted { $0.description < $1.description }
     }
 
+    /// Whether the dialler of `address` gave up for good (nil when not dialling it).
+    func dialerIsStopped(_ address: PeerAddress) async -> Bool? {
+        guard let dialer = state.withLock({ $0.dialers[address] }) else { return nil }
+        return try? await dialer.isStopped().get()
+    }
+
     /// Stops listening and dialling, says Close to every open peer, waits for every connection to
     /// end, and shuts the event loops down if the network created them.
     public func shutdown() async {

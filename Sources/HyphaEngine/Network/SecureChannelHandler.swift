@@ -10,7 +10,8 @@ struct SecureChannelEstablished {
 /// complete units (hello bytes, or `u32le(length) ‖ payload`).
 ///
 /// Handshake: the initiator sends its hello when the channel is active; the responder answers
-/// with its own after reading the initiator's. Each side then derives the session keys and one
+/// with its own after reading the initiator's and deriving the session keys (a refused key gets
+/// no answer). Each side then derives the session keys and one
 /// secretstream per direction; the first frame of each direction carries that direction's
 /// 24-byte secretstream header in front of its ciphertext. Keys are wiped when the channel goes.
 final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
@@ -59,7 +60,8 @@ final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
             if !receivedHello {
                 receivedHello = true
                 let remoteKey = try Hello.parse(unit.readableBytesView)
-                if role == .responder { sendHello(context: context) }
+                if role == .responder { keyPair = try EphemeralKeyPair() }
+                // The responder derives first, so a refused key gets no hello back.
                 try establish(context: context, remoteKey: remoteKey)
                 return
             }
@@ -97,19 +99,27 @@ final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
         context.write(wrapOutboundOut(frame), promise: promise)
     }
 
+    /// The initiator speaks first.
     private func sendHello(context: ChannelHandlerContext) {
         guard !sentHello else { return }
-        sentHello = true
         do {
             let pair = try EphemeralKeyPair()
             keyPair = pair
-            var buffer = context.channel.allocator.buffer(capacity: WireLimits.helloLength)
-            buffer.writeBytes(Hello.encode(publicKey: pair.publicKey))
-            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+            writeHello(context: context, publicKey: pair.publicKey)
         } catch {
             fail(context: context, error: error)
         }
     }
+
+    private func writeHello(context: ChannelHandlerContext, publicKey: [UInt8]) {
+        sentHello = true
+        var buffer = context.channel.allocator.buffer(capacity: WireLimits.helloLength)
+        buffer.writeBytes(Hello.encode(publicKey: publicKey))
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    /// Whether every key of this connection is gone (tests check this after close).
+    var keysWiped: Bool { keyPair == nil && sender == nil && receiver == nil && receiveKey == nil }
 
     private func establish(context: ChannelHandlerContext, remoteKey: [UInt8]) throws {
         guard let pair = keyPair else { throw SecureChannelError.notEstablished }
@@ -117,6 +127,7 @@ final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
         pair.secretKey.wipe()
         keyPair = nil
         defer { keys.transmit.wipe() }
+        if role == .responder { writeHello(context: context, publicKey: pair.publicKey) }
         let capabilities = try SessionCapability.derive(keys: keys, databaseID: databaseID)
         sender = try SecretStreamSender(key: keys.transmit)
         receiveKey = keys.receive

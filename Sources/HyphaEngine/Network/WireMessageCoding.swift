@@ -117,7 +117,9 @@ extension WireMessage {
         case .close:
             let reason = CloseReason(rawValue: try r.u8())
             let bytes = try r.lengthPrefixed(limit: WireLimits.maxCloseMessageBytes)
-            return .close(reason: reason, message: String(decoding: bytes, as: UTF8.self))
+            // Lenient: invalid UTF-8 becomes U+FFFD, cut back to the byte limit.
+            let text = Array(String(decoding: bytes, as: UTF8.self).utf8).truncatedUTF8(to: WireLimits.maxCloseMessageBytes)
+            return .close(reason: reason, message: String(decoding: text, as: UTF8.self))
         }
     }
 
