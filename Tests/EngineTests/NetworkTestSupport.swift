@@ -1,5 +1,6 @@
 import Dispatch
 import Glibc
+import Logging
 import NIOCore
 import Synchronization
 @testable import HyphaEngine
@@ -13,6 +14,17 @@ func eventually(_ seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
         try? await Task.sleep(nanoseconds: 2_000_000)
     }
     return condition()
+}
+
+/// `eventually` for conditions that must be awaited.
+@discardableResult
+func eventuallyAsync(_ seconds: Double = 10, _ condition: () async -> Bool) async -> Bool {
+    let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
+    while DispatchTime.now().uptimeNanoseconds < deadline {
+        if await condition() { return true }
+        try? await Task.sleep(nanoseconds: 2_000_000)
+    }
+    return await condition()
 }
 
 /// Collects network events from any thread.
@@ -57,7 +69,9 @@ struct TestNode {
         events = EventRecorder()
         var configuration = testConfiguration(name)
         configure(&configuration)
-        network = PeerNetwork(store: store, configuration: configuration, onEvent: events.callback)
+        network = PeerNetwork(store: store, configuration: configuration,
+                              logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+                              onEvent: events.callback)
     }
 
     func listen() async throws -> Int {

@@ -31,13 +31,14 @@ final class Dialer: @unchecked Sendable {
 
     func start() { loop.execute { self.dial() } }
 
-    /// Stops reconnecting and closes the current connection.
-    func stop() -> EventLoopFuture<Void> {
+    /// Stops reconnecting; closes the current connection unless `closing` is false (at shutdown
+    /// the session closes itself after saying Close).
+    func stop(closing: Bool = true) -> EventLoopFuture<Void> {
         loop.submit {
             self.stopped = true
             self.retry?.cancel()
             self.retry = nil
-            self.channel?.close(promise: nil)
+            if closing { self.channel?.close(promise: nil) }
         }
     }
 

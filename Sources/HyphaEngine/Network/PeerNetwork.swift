@@ -99,7 +99,7 @@ public final class PeerNetwork: Sendable {
             try? await channel.close()
             throw NetworkStateError.shutDown
         }
-        logger.info("listening", metadata: ["address": "\(bound)"])
+        logger.debug("listening", metadata: ["address": "\(bound)"])
         onEvent(.listening(bound))
         return bound
     }
@@ -177,7 +177,7 @@ public final class PeerNetwork: Sendable {
             return (s.listeners, Array(s.dialers.values))
         }
         for listener in listeners { try? await listener.close() }
-        for dialer in dialers { try? await dialer.stop().get() }
+        for dialer in dialers { try? await dialer.stop(closing: false).get() }
         let open = registry.handles()
         for handle in open { handle.close(.normal, "the node is shutting down") }
         let openIDs = Set(open.map(\.descriptor.id))

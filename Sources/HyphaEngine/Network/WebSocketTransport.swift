@@ -85,6 +85,11 @@ final class HTTPRefusalHandler: ChannelInboundHandler, RemovableChannelHandler {
             channel.close(promise: nil)
         }
     }
+
+    /// An unparsable request: NIO's protocol error handler has answered 400; close.
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
 }
 
 /// Sends the upgrade request once the connection is up (client side).
