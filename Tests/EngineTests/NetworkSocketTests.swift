@@ -237,6 +237,17 @@ import Testing
         await a.network.shutdown()
     }
 
+    @Test func connectionsBeyondTheLimitAreClosedAtOnce() async throws {
+        let a = TestNode("small") { $0.maxConnections = 1 }
+        let port = try await a.listen()
+        let first = try RawSocket(port: port)
+        first.send(Array("HY".utf8))  // a pending handshake occupies the only place
+        let second = try RawSocket(port: port)
+        #expect(second.readUntilClosed(seconds: 2).closed)
+        #expect(!first.readUntilClosed(seconds: 0.2).closed)
+        await a.network.shutdown()
+    }
+
     @Test func aConnectionToSelfIsDroppedAndNotRetried() async throws {
         let a = TestNode("narcissus")
         let port = try await a.listen()

@@ -21,6 +21,9 @@ public struct NetworkConfiguration: Sendable {
     public var limits = SyncLimits()
     public var ephemeralBurst = 64
     public var ephemeralPerSecond = 32.0
+    /// Connections (both directions, handshaking or open) beyond which new inbound ones are
+    /// closed at once.
+    public var maxConnections = 512
     /// Event loop threads when the network creates its own group.
     public var eventLoopThreads = 1
 

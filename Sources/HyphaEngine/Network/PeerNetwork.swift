@@ -75,13 +75,17 @@ public final class PeerNetwork: Sendable {
     public func listen(on address: ListenAddress = .default) async throws -> ListenAddress {
         let pipeline = self.pipeline
         let registry = self.registry
+        let maxConnections = configuration.maxConnections
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.writeBufferWaterMark, value: Self.waterMark)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                guard registry.connectionCount < maxConnections else {
+                    return channel.eventLoop.makeFailedFuture(NetworkStateError.tooManyConnections)  // closes it
+                }
+                return channel.eventLoop.makeCompletedFuture {
                     let id = registry.newID()
                     registry.track(channel, id: id)
                     try pipeline.configureInbound(channel, id: id)
@@ -228,5 +232,12 @@ public final class PeerNetwork: Sendable {
 
 public enum NetworkStateError: UserFacingError, Equatable {
     case shutDown
-    public var description: String { "the network has been shut down" }
+    case tooManyConnections
+
+    public var description: String {
+        switch self {
+        case .shutDown: return "the network has been shut down"
+        case .tooManyConnections: return "too many connections"
+        }
+    }
 }

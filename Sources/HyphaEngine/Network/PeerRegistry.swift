@@ -38,6 +38,8 @@ final class PeerRegistry: Sendable {
         }
     }
 
+    var connectionCount: Int { state.withLock { $0.channels.count } }
+
     func dialer(for id: ConnectionID) -> Dialer? { state.withLock { $0.dialers[id] } }
 
     func opened(_ handle: SessionHandle, info: PeerInfo) {
