@@ -56,6 +56,26 @@ import Testing
         #expect(try SessionCapability.derive(keys: i2, databaseID: NetworkFixtures.databaseA).local != ci.local)
     }
 
+    /// Values computed independently (Python: hashlib BLAKE2b + cryptography X25519); they are
+    /// listed in docs/fragments/wire.md for other implementations.
+    @Test func knownAnswerKeyScheduleAndCapabilities() throws {
+        let initiator = try EphemeralKeyPair(seed: [UInt8](repeating: 1, count: 32))
+        let responder = try EphemeralKeyPair(seed: [UInt8](repeating: 2, count: 32))
+        #expect(Hex.encode(initiator.publicKey) == "ab2fca32898322c208fb2dab5048bd43c355c6430f588897cb574961cfa9806f")
+        #expect(Hex.encode(responder.publicKey) == "fc3b339367a5225d53a92d380323afd035d7817b6d1be47d946f6b09a9cbdc06")
+        let keys = try SessionKeys.derive(role: .initiator, local: initiator, remotePublicKey: responder.publicKey)
+        #expect(keys.initiatorToResponder.testHex == "43eb74c847209a3af513e0fc824b791865665dcc727fc332f4ddfc614e0ab79a")
+        #expect(keys.responderToInitiator.testHex == "e0f480d42cd0d8a95993dd50976fb24ef81a6788b7b5bc722fc258410ac723ed")
+        let database = NetworkFixtures.databaseA
+        #expect(database.hex == "b533d8ad9fcfbdde0b481c1b334ddc3c53412fd614564e7e5afd020368d382c3")
+        #expect(try SessionCapability.bindingKey(keys).testHex == "3e28528f77e8c10f39535c3ed9dba682f189c982bd380ec292a7f2f52741e08c")
+        let caps = try SessionCapability.derive(keys: keys, databaseID: database)
+        #expect(Hex.encode(caps.local) == "19e6d20bc51f3cb987e9c7a56eb157a3ce2c50bcbff44a2f842afc70ae88ed8e")
+        #expect(Hex.encode(caps.expectedRemote) == "9172a8e17dca4ecdd6f18d824fd6c57c19010fd95b34e77826e1d2af41d85f85")
+        let other = try SessionKeys.derive(role: .responder, local: responder, remotePublicKey: initiator.publicKey)
+        #expect(try SessionCapability.derive(keys: other, databaseID: database).local == caps.expectedRemote)
+    }
+
     @Test func secretStreamRoundTripsAndRefusesTamperingAndReplay() throws {
         let (i, r) = try Self.pair()
         let sender = try SecretStreamSender(key: i.transmit)

@@ -42,6 +42,22 @@ final class EphemeralKeyPair {
         publicKey = pk
         secretKey = secret
     }
+
+    /// A deterministic pair (`crypto_kx_seed_keypair`), for known-answer tests only.
+    init(seed: [UInt8]) throws {
+        precondition(seed.count == Int(crypto_kx_SEEDBYTES))
+        let secret = try SecureBytes(count: Int(crypto_kx_SECRETKEYBYTES))
+        var pk = [UInt8](repeating: 0, count: Int(crypto_kx_PUBLICKEYBYTES))
+        secret.withUnsafeMutableBytes { sk in
+            _ = pk.withUnsafeMutableBufferPointer { p in
+                seed.withUnsafeBufferPointer { s in
+                    crypto_kx_seed_keypair(p.baseAddress!, sk.baseAddress!.assumingMemoryBound(to: UInt8.self), s.baseAddress!)
+                }
+            }
+        }
+        publicKey = pk
+        secretKey = secret
+    }
 }
 
 /// The two directional session keys of one connection, in guarded memory.
