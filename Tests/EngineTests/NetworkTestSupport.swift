@@ -8,12 +8,7 @@ import Synchronization
 /// Waits until `condition` holds, checking every 2 ms, for at most `seconds`. Returns whether it held.
 @discardableResult
 func eventually(_ seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
-    let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
-    while DispatchTime.now().uptimeNanoseconds < deadline {
-        if condition() { return true }
-        try? await Task.sleep(nanoseconds: 2_000_000)
-    }
-    return condition()
+    await eventuallyAsync(seconds) { condition() }
 }
 
 /// `eventually` for conditions that must be awaited.

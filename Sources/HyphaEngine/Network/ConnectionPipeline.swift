@@ -54,12 +54,7 @@ struct ConnectionPipeline: Sendable {
                 return channel.eventLoop.makeSucceededFuture(path == WireLimits.webSocketPath ? HTTPHeaders() : nil)
             },
             upgradePipelineHandler: { [self] channel, _ in
-                channel.eventLoop.makeCompletedFuture {
-                    let pipeline = channel.pipeline.syncOperations
-                    _ = pipeline.removeHandler(name: Self.refusalName)
-                    try addWebSocketUnitLayer(pipeline, isClient: false)
-                    try addSessionHandlers(pipeline, descriptor: descriptor)
-                }
+                afterUpgrade(channel, removing: Self.refusalName, descriptor: descriptor)
             })
         try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: false,
                                                  withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in }),
@@ -67,10 +62,17 @@ struct ConnectionPipeline: Sendable {
         try pipeline.addHandler(HTTPRefusalHandler(), name: Self.refusalName)
     }
 
-    private func addWebSocketUnitLayer(_ pipeline: ChannelPipeline.SynchronousOperations, isClient: Bool) throws {
-        try pipeline.addHandler(NIOWebSocketFrameAggregator(minNonFinalFragmentSize: 1, maxAccumulatedFrameCount: 1024,
-                                                            maxAccumulatedFrameSize: WebSocketTransportAdapter.maxMessageSize))
-        try pipeline.addHandler(WebSocketTransportAdapter(isClient: isClient))
+    /// Once upgraded, the HTTP-only handler goes and the WebSocket unit layer and session come.
+    private func afterUpgrade(_ channel: Channel, removing httpHandler: String,
+                              descriptor: ConnectionDescriptor) -> EventLoopFuture<Void> {
+        channel.eventLoop.makeCompletedFuture {
+            let pipeline = channel.pipeline.syncOperations
+            _ = pipeline.removeHandler(name: httpHandler)
+            try pipeline.addHandler(NIOWebSocketFrameAggregator(minNonFinalFragmentSize: 1, maxAccumulatedFrameCount: 1024,
+                                                                maxAccumulatedFrameSize: WebSocketTransportAdapter.maxMessageSize))
+            try pipeline.addHandler(WebSocketTransportAdapter(isClient: descriptor.role == .initiator))
+            try addSessionHandlers(pipeline, descriptor: descriptor)
+        }
     }
 
     /// A dialled connection.
@@ -87,12 +89,7 @@ struct ConnectionPipeline: Sendable {
             let upgrader = NIOWebSocketClientUpgrader(
                 maxFrameSize: WebSocketTransportAdapter.maxMessageSize,
                 upgradePipelineHandler: { [self] channel, _ in
-                    channel.eventLoop.makeCompletedFuture {
-                        let pipeline = channel.pipeline.syncOperations
-                        _ = pipeline.removeHandler(name: Self.requesterName)
-                        try addWebSocketUnitLayer(pipeline, isClient: true)
-                        try addSessionHandlers(pipeline, descriptor: descriptor)
-                    }
+                    afterUpgrade(channel, removing: Self.requesterName, descriptor: descriptor)
                 })
             try pipeline.addHTTPClientHandlers(withClientUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))
             let hostHeader = address.port == 80 ? address.host : "\(address.host):\(address.port)"

@@ -31,28 +31,17 @@ final class EphemeralKeyPair {
     let publicKey: [UInt8]
     let secretKey: SecureBytes
 
-    init() throws {
+    /// A random pair, or with `seed` a deterministic one (`crypto_kx_seed_keypair`, for
+    /// known-answer tests only).
+    init(seed: [UInt8]? = nil) throws {
+        precondition(seed == nil || seed?.count == Int(crypto_kx_SEEDBYTES))
         let secret = try SecureBytes(count: Int(crypto_kx_SECRETKEYBYTES))
         var pk = [UInt8](repeating: 0, count: Int(crypto_kx_PUBLICKEYBYTES))
         secret.withUnsafeMutableBytes { sk in
             _ = pk.withUnsafeMutableBufferPointer { p in
-                crypto_kx_keypair(p.baseAddress!, sk.baseAddress!.assumingMemoryBound(to: UInt8.self))
-            }
-        }
-        publicKey = pk
-        secretKey = secret
-    }
-
-    /// A deterministic pair (`crypto_kx_seed_keypair`), for known-answer tests only.
-    init(seed: [UInt8]) throws {
-        precondition(seed.count == Int(crypto_kx_SEEDBYTES))
-        let secret = try SecureBytes(count: Int(crypto_kx_SECRETKEYBYTES))
-        var pk = [UInt8](repeating: 0, count: Int(crypto_kx_PUBLICKEYBYTES))
-        secret.withUnsafeMutableBytes { sk in
-            _ = pk.withUnsafeMutableBufferPointer { p in
-                seed.withUnsafeBufferPointer { s in
-                    crypto_kx_seed_keypair(p.baseAddress!, sk.baseAddress!.assumingMemoryBound(to: UInt8.self), s.baseAddress!)
-                }
+                let skp = sk.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                guard let seed else { return crypto_kx_keypair(p.baseAddress!, skp) }
+                return seed.withUnsafeBufferPointer { crypto_kx_seed_keypair(p.baseAddress!, skp, $0.baseAddress!) }
             }
         }
         publicKey = pk
