@@ -176,6 +176,30 @@ import Testing
         await a.network.shutdown()
     }
 
+    /// By hand over WebSocket: after a real upgrade, a text message or a binary message holding
+    /// other than exactly one unit closes the connection.
+    @Test func webSocketMessagesMustBeExactlyOneUnit() async throws {
+        let a = TestNode("ws-server")
+        let port = try await a.listen()
+        let hello = Hello.encode(publicKey: try EphemeralKeyPair().publicKey)
+        for (opcode, payload) in [(UInt8(0x1), Array("text".utf8)), (0x2, hello + hello), (0x2, Array(hello.prefix(20)))] {
+            let socket = try RawSocket(port: port)
+            socket.send(Array(("GET /hypha HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").utf8))
+            let response = try #require(socket.read(exactly: 12))
+            #expect(String(decoding: response, as: UTF8.self) == "HTTP/1.1 101")
+            socket.send(Self.maskedFrame(opcode: opcode, payload))
+            #expect(socket.readUntilClosed().closed, "opcode \(opcode), \(payload.count) bytes")
+        }
+        await a.network.shutdown()
+    }
+
+    /// One client-to-server WebSocket frame (FIN set, masked, payload < 126 bytes).
+    static func maskedFrame(opcode: UInt8, _ payload: [UInt8]) -> [UInt8] {
+        let mask: [UInt8] = [0x12, 0x34, 0x56, 0x78]
+        return [0x80 | opcode, 0x80 | UInt8(payload.count)] + mask + payload.enumerated().map { $0.element ^ mask[$0.offset % 4] }
+    }
+
     @Test func badDataFromAPeerDisconnectsIt() async throws {
         let a = TestNode("victim")
         let port = try await a.listen()

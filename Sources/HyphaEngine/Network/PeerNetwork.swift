@@ -174,12 +174,13 @@ public final class PeerNetwork: Sendable {
     /// Stops listening and dialling, says Close to every open peer, waits for every connection to
     /// end, and shuts the event loops down if the network created them.
     public func shutdown() async {
-        let (listeners, dialers) = state.withLock { s -> ([Channel], [Dialer]) in
-            guard !s.isShutDown else { return ([], []) }
+        let stopping = state.withLock { s -> (listeners: [Channel], dialers: [Dialer])? in
+            guard !s.isShutDown else { return nil }
             s.isShutDown = true
             defer { s.listeners = []; s.dialers = [:] }
             return (s.listeners, Array(s.dialers.values))
         }
+        guard let (listeners, dialers) = stopping else { return }
         for listener in listeners { try? await listener.close() }
         for dialer in dialers { try? await dialer.stop(closing: false).get() }
         let open = registry.handles()

@@ -8,6 +8,8 @@ public protocol ReplicationStore: AnyObject, Sendable {
     /// each chunk at most `maxBytes` of block data (except a single block larger than that).
     /// If `end` falls inside a signed batch, the last chunk runs to the end of that batch, so a
     /// request always makes progress. No chunk (an empty array) means nothing stored from `start`.
+    /// A chunk must fit one Data message (≤ 65,536 blocks, each ≤ 1 MiB, about `maxBytes` in all):
+    /// logs must therefore be signed at least that often, or such a batch cannot be sent.
     func chunks(writer: PublicKey, start: UInt64, end: UInt64, maxBytes: Int) throws -> [BlockChunk]
     /// Verifies the chunk against the stored prefix and the signature, stores it, returns what happened.
     func ingest(_ chunk: BlockChunk) throws -> IngestResult
