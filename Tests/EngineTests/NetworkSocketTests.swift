@@ -74,6 +74,27 @@ import Testing
         await a.network.shutdown()
     }
 
+    /// A and B only know the relay R: what A writes reaches B through R, live, with no call on R.
+    @Test func aRelayPassesLiveChangesOn() async throws {
+        let relay = TestNode("relay") { $0.flags = [.alwaysOn] }
+        let a = TestNode("a")
+        let b = TestNode("b")
+        NetworkFixtures.populate(a.store, writers: [Self.writers[0]], batches: 10, perBatch: 3)
+        let port = try await relay.listen()
+        a.network.connect(to: Self.address(.tcp, port))
+        b.network.connect(to: Self.address(.websocket, port))
+        #expect(await eventually { b.store.sameLogs(as: a.store) })
+        #expect(b.network.peers().first?.flags == [.alwaysOn])
+        for i in 0..<20 {
+            a.network.notifyLocalChange(heads: [a.store.append([[UInt8(i)]], by: Self.writers[1])])
+        }
+        #expect(await eventually { b.store.length(of: Self.writers[1].publicKey) == 20 })
+        #expect(b.store.sameLogs(as: a.store) && relay.store.sameLogs(as: a.store))
+        await b.network.shutdown()
+        await a.network.shutdown()
+        await relay.network.shutdown()
+    }
+
     @Test func liveChangesArriveWithLowLatency() async throws {
         let a = TestNode("writer")
         let b = TestNode("reader")
