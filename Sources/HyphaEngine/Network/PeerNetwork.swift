@@ -1,0 +1,244 @@
+import Dispatch
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// The networking façade of a node: listens (raw TCP and WebSocket on one port), dials peers and
+/// keeps them connected, runs one sync session per connection against the store, relays what it
+/// ingests to its other peers, carries ephemeral envelopes, and lists live peers.
+///
+///     let network = PeerNetwork(store: store, configuration: .init(nodeName: "laptop")) { event in inbox.post(event) }
+///     let bound = try await network.listen(on: ListenAddress.default)
+///     network.connect(to: try PeerAddress(parsing: "ws://server.example:4815"))
+///     network.notifyLocalChange(heads: [newHead])          // after a local append
+///     network.broadcastEphemeral(envelope: sealed, hops: 3)
+///     network.peers()                                       // for `hypha peers`
+///     await network.shutdown()
+public final class PeerNetwork: Sendable {
+    static let waterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 2 * 1024 * 1024, high: 8 * 1024 * 1024)
+
+    public let localNode: LocalNode
+    private let configuration: NetworkConfiguration
+    private let group: EventLoopGroup
+    private let ownsGroup: Bool
+    private let registry = PeerRegistry()
+    private let pipeline: ConnectionPipeline
+    private let onEvent: @Sendable (NetworkEvent) -> Void
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    private struct State {
+        var listeners: [Channel] = []
+        var dialers: [PeerAddress: Dialer] = [:]
+        var isShutDown = false
+    }
+
+    /// - Parameters:
+    ///   - storeQueue: the serial queue store calls run on (a new one when nil); share it with
+    ///     whoever else uses the store if the store is not thread-safe.
+    ///   - eventLoopGroup: run on this group (not shut down by `shutdown()`), or on an own group.
+    ///   - onEvent: called on event-loop threads; return quickly.
+    public init(store: any ReplicationStore, configuration: NetworkConfiguration, storeQueue: DispatchQueue? = nil,
+                eventLoopGroup: EventLoopGroup? = nil, logger: Logger = Logger(label: "hypha.network"),
+                onEvent: @escaping @Sendable (NetworkEvent) -> Void) {
+        self.configuration = configuration
+        self.logger = logger
+        self.onEvent = onEvent
+        if let eventLoopGroup {
+            group = eventLoopGroup
+            ownsGroup = false
+        } else {
+            group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
+            ownsGroup = true
+        }
+        let local = LocalNode(nodeName: configuration.nodeName, flags: configuration.flags)
+        localNode = local
+        var settings = SessionSettings(local: local, limits: configuration.limits)
+        settings.ephemeralBurst = configuration.ephemeralBurst
+        settings.ephemeralPerSecond = configuration.ephemeralPerSecond
+        let registry = self.registry
+        let weakDialer: @Sendable (ConnectionID) -> Dialer? = { registry.dialer(for: $0) }
+        pipeline = ConnectionPipeline(
+            databaseID: store.databaseID, settings: settings,
+            executor: StoreExecutor(store: store, queue: storeQueue),
+            pingAfterIdle: configuration.pingAfterIdle, closeAfterSilence: configuration.closeAfterSilence,
+            handshakeTimeout: configuration.handshakeTimeout, logger: logger,
+            observer: { descriptor, notice in
+                PeerNetwork.observe(descriptor, notice, registry: registry, dialer: weakDialer, onEvent: onEvent)
+            })
+    }
+
+    /// Starts accepting connections (both transports) and returns the address actually bound
+    /// (useful with port 0).
+    @discardableResult
+    public func listen(on address: ListenAddress = .default) async throws -> ListenAddress {
+        let pipeline = self.pipeline
+        let registry = self.registry
+        let maxConnections = configuration.maxConnections
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.writeBufferWaterMark, value: Self.waterMark)
+            .childChannelInitializer { channel in
+                guard registry.connectionCount < maxConnections else {
+                    return channel.eventLoop.makeFailedFuture(NetworkStateError.tooManyConnections)  // closes it
+                }
+                return channel.eventLoop.makeCompletedFuture {
+                    let id = registry.newID()
+                    registry.track(channel, id: id)
+                    try pipeline.configureInbound(channel, id: id)
+                }
+            }
+            .bind(host: address.host, port: address.port)
+            .get()
+        let bound = ListenAddress(host: address.host, port: channel.localAddress?.port ?? address.port)
+        let accepted = state.withLock { s -> Bool in
+            guard !s.isShutDown else { return false }
+            s.listeners.append(channel)
+            return true
+        }
+        guard accepted else {
+            try? await channel.close()
+            throw NetworkStateError.shutDown
+        }
+        logger.debug("listening", metadata: ["address": "\(bound)"])
+        onEvent(.listening(bound))
+        return bound
+    }
+
+    /// Dials `address` and keeps it connected (reconnecting with backoff) until
+    /// `disconnect(from:)` or `shutdown()`. Dialling an address twice does nothing.
+    public func connect(to address: PeerAddress) {
+        let dialer = state.withLock { s -> Dialer? in
+            guard !s.isShutDown, s.dialers[address] == nil else { return nil }
+            let dialer = Dialer(address: address, loop: group.next(), configuration: configuration,
+                                pipeline: pipeline, registry: registry, onEvent: onEvent)
+            s.dialers[address] = dialer
+            return dialer
+        }
+        dialer?.start()
+    }
+
+    /// Stops dialling `address` and closes its connection.
+    public func disconnect(from address: PeerAddress) {
+        let dialer = state.withLock { $0.dialers.removeValue(forKey: address) }
+        _ = dialer?.stop()
+    }
+
+    /// Closes one live session (a dialled peer is then dialled again after its backoff).
+    public func disconnect(_ id: ConnectionID) {
+        registry.handle(id)?.close(.normal, "disconnected by the node")
+    }
+
+    /// Tells every peer about new local heads (after local appends; heads the network ingested
+    /// itself are relayed to the other peers automatically). Sends Have deltas, or the blocks
+    /// directly to a peer known to be exactly at our previous length.
+    public func notifyLocalChange(heads: [SignedHead]) {
+        guard !heads.isEmpty else { return }
+        for handle in registry.handles() { handle.feed(.localChange(heads)) }
+    }
+
+    /// Sends an ephemeral envelope to every open session except `except`; returns how many.
+    @discardableResult
+    public func broadcastEphemeral(envelope: [UInt8], hops: UInt8, except: ConnectionID? = nil) -> Int {
+        guard envelope.count <= WireLimits.maxEnvelopeBytes else { return 0 }
+        let handles = registry.handles(except: except)
+        for handle in handles { handle.feed(.sendEphemeral(hops: hops, envelope: envelope)) }
+        return handles.count
+    }
+
+    /// Sends an ephemeral envelope to one session; false if it is not open.
+    @discardableResult
+    public func sendEphemeral(envelope: [UInt8], hops: UInt8, to id: ConnectionID) -> Bool {
+        guard envelope.count <= WireLimits.maxEnvelopeBytes, let handle = registry.handle(id) else { return false }
+        handle.feed(.sendEphemeral(hops: hops, envelope: envelope))
+        return true
+    }
+
+    /// Open sessions, oldest first.
+    public func peers() -> [PeerInfo] { registry.infos() }
+
+    /// Addresses being dialled (connected or waiting to retry).
+    public func dialTargets() -> [PeerAddress] {
+        state.withLock { Array($0.dialers.keys) }.sorted { $0.description < $1.description }
+    }
+
+    /// Whether the dialler of `address` gave up for good (nil when not dialling it).
+    func dialerIsStopped(_ address: PeerAddress) async -> Bool? {
+        guard let dialer = state.withLock({ $0.dialers[address] }) else { return nil }
+        return try? await dialer.isStopped().get()
+    }
+
+    /// Stops listening and dialling, says Close to every open peer, waits for every connection to
+    /// end, and shuts the event loops down if the network created them.
+    public func shutdown() async {
+        let stopping = state.withLock { s -> (listeners: [Channel], dialers: [Dialer])? in
+            guard !s.isShutDown else { return nil }
+            s.isShutDown = true
+            defer { s.listeners = []; s.dialers = [:] }
+            return (s.listeners, Array(s.dialers.values))
+        }
+        guard let (listeners, dialers) = stopping else { return }
+        for listener in listeners { try? await listener.close() }
+        for dialer in dialers { try? await dialer.stop(closing: false).get() }
+        let open = registry.handles()
+        for handle in open { handle.close(.normal, "the node is shutting down") }
+        let openIDs = Set(open.map(\.descriptor.id))
+        let channels = registry.allChannels()
+        // Open sessions close themselves once their Close has gone out; the rest close now.
+        for (id, channel) in channels where !openIDs.contains(id) { channel.close(promise: nil) }
+        for (_, channel) in channels { try? await channel.closeFuture.get() }
+        if ownsGroup { try? await group.shutdownGracefully() }
+    }
+
+    // MARK: - Session notices
+
+    private static func observe(_ descriptor: ConnectionDescriptor, _ notice: SessionNotice, registry: PeerRegistry,
+                                dialer: @Sendable (ConnectionID) -> Dialer?, onEvent: @Sendable (NetworkEvent) -> Void) {
+        let id = descriptor.id
+        switch notice {
+        case let .opened(handle, remote):
+            let info = PeerInfo(id: id, address: descriptor.address, transport: descriptor.transport,
+                                direction: descriptor.direction, nodeName: remote.nodeName, flags: remote.flags,
+                                syncState: .syncing)
+            registry.opened(handle, info: info)
+            dialer(id)?.sessionOpened()
+            onEvent(.connected(info))
+        case let .event(event):
+            switch event {
+            case .synced:
+                registry.setSyncState(id, .synced)
+                onEvent(.synced(id))
+            case .syncing:
+                registry.setSyncState(id, .syncing)
+                onEvent(.syncing(id))
+            case let .progress(writer, localLength, remoteLength):
+                onEvent(.progress(id, writer: writer, localLength: localLength, remoteLength: remoteLength))
+            case let .ingested(head):
+                for other in registry.handles(except: id) { other.feed(.localChange([head])) }
+            case let .ephemeral(hops, envelope):
+                onEvent(.ephemeral(envelope: envelope, hops: hops, from: id))
+            case .opened, .rejectedData, .storeProblem:
+                break
+            }
+        case let .closed(reason, message, wasOpen):
+            registry.closed(id)
+            if reason == .selfConnection { dialer(id)?.stopAsSelf() }
+            if wasOpen { onEvent(.disconnected(id, address: descriptor.address, reason: message)) }
+        }
+    }
+}
+
+public enum NetworkStateError: UserFacingError, Equatable {
+    case shutDown
+    case tooManyConnections
+
+    public var description: String {
+        switch self {
+        case .shutDown: return "the network has been shut down"
+        case .tooManyConnections: return "too many connections"
+        }
+    }
+}

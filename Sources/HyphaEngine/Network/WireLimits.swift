@@ -1,0 +1,29 @@
+/// Fixed numbers of the Hypha wire protocol v1 (docs/fragments/wire.md). Everything a peer sends is
+/// checked against these before it is trusted or allocated.
+public enum WireLimits {
+    /// Default TCP/WebSocket port of a Hypha node.
+    public static let defaultPort = 4815
+    /// The HTTP path a WebSocket client upgrades on.
+    public static let webSocketPath = "/hypha"
+
+    /// `"HYPH"`, the first bytes of every connection (raw TCP) or of the first WebSocket message.
+    public static let handshakeMagic: [UInt8] = Array("HYPH".utf8)
+    public static let handshakeVersion: UInt8 = 1
+    /// `"HYPH" ‖ version ‖ X25519 public key`.
+    public static let helloLength = 4 + 1 + 32
+
+    /// Largest frame payload (the bytes after the u32le length), checked before anything is allocated.
+    public static let maxFrameLength = 4 * 1024 * 1024
+    /// Largest plaintext message: a frame minus the secretstream header (first frame) and tag.
+    public static let maxMessageLength = maxFrameLength - 24 - 17
+
+    /// Version carried in Open; a different value closes the session.
+    public static let protocolVersion: UInt16 = 1
+    public static let capabilityLength = 32
+    public static let maxNodeNameBytes = 64
+    public static let maxHeadsPerHave = 4096
+    public static let maxBlocksPerData = 65536
+    public static let maxBlockBytes = 1024 * 1024
+    public static let maxEnvelopeBytes = 8 * 1024
+    public static let maxCloseMessageBytes = 200
+}
