@@ -108,12 +108,12 @@ public final class EphemeralRelay<Connection: Hashable & Sendable>: Sendable {
                 bucket = known
             } else {
                 if state.buckets.count >= max(1, limits.trackedConnections),
-                   let idlest = state.buckets.min(by: { $0.value.updatedAt < $1.value.updatedAt })?.key {
+                   let idlest = state.buckets.min(by: { ($0.value.updatedAt ?? 0) < ($1.value.updatedAt ?? 0) })?.key {
                     state.buckets[idlest] = nil
                 }
-                bucket = TokenBucket(burst: limits.burst, now: now)
+                bucket = TokenBucket(capacity: limits.burst, perSecond: limits.messagesPerSecond)
             }
-            let allowed = bucket.take(now: now, rate: limits.messagesPerSecond, burst: limits.burst)
+            let allowed = bucket.take(nowMilliseconds: now)
             state.buckets[source] = bucket
             return allowed
         }

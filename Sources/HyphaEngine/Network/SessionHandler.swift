@@ -34,7 +34,7 @@ final class SessionHandler: ChannelDuplexHandler {
         self.logger = logger
         self.observer = observer
         session = SyncSession(role: descriptor.role, local: settings.local, limits: settings.limits)
-        ephemeralBudget = TokenBucket(capacity: settings.ephemeralBurst, perSecond: settings.ephemeralPerSecond)
+        ephemeralBudget = TokenBucket(capacity: Double(settings.ephemeralBurst), perSecond: settings.ephemeralPerSecond)
     }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
@@ -48,7 +48,7 @@ final class SessionHandler: ChannelDuplexHandler {
         } catch {
             return feed(.transportFailed(String(describing: error)))
         }
-        if case .ephemeral = message, !ephemeralBudget.take(now: .now()) {
+        if case .ephemeral = message, !ephemeralBudget.take(nowMilliseconds: NIODeadline.now().uptimeNanoseconds / 1_000_000) {
             logger.debug("dropping an ephemeral message over the rate limit", metadata: ["connection": "\(descriptor.id)"])
             return
         }

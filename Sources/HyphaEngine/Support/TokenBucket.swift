@@ -1,0 +1,25 @@
+/// A token bucket: up to `capacity` events at once, refilled at `perSecond`; each event takes
+/// one token. Time comes from the caller in milliseconds, so a test clock can drive it. Used
+/// to rate-limit ephemeral messages per connection (network sessions and relays).
+struct TokenBucket: Sendable {
+    let capacity: Double
+    let perSecond: Double
+    private(set) var tokens: Double
+    private(set) var updatedAt: UInt64?
+
+    init(capacity: Double, perSecond: Double) {
+        self.capacity = capacity
+        self.perSecond = perSecond
+        tokens = capacity
+    }
+
+    mutating func take(nowMilliseconds now: UInt64) -> Bool {
+        if let updatedAt, now > updatedAt {
+            tokens = min(capacity, tokens + Double(now - updatedAt) * perSecond / 1000)
+        }
+        if updatedAt.map({ now > $0 }) ?? true { updatedAt = now }
+        guard tokens >= 1 else { return false }
+        tokens -= 1
+        return true
+    }
+}
