@@ -64,6 +64,8 @@ enum Schema {
         }
         // Ephemeral channel: seen message ids and authorisation requests (Ephemeral/).
         EphemeralSchema.registerMigrations(&migrator)
+        // What a running node publishes for CLI commands (`hypha peers`).
+        RuntimeStatus.registerMigration(&migrator)
         return migrator
     }
 

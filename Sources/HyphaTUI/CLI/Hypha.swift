@@ -15,7 +15,9 @@ struct Hypha: ParsableCommand {
         """,
         subcommands: [
             NewCommand.self, IdCommand.self, PutCommand.self, GetCommand.self, DeleteCommand.self, ListCommand.self,
-            ImportCommand.self, ExportCommand.self, NodesCommand.self, RevokeCommand.self, LogCommand.self, CheckCommand.self, BenchCommand.self,
+            ImportCommand.self, ExportCommand.self, NodesCommand.self, RevokeCommand.self, LogCommand.self, CheckCommand.self,
+            ServeCommand.self, JoinCommand.self, RequestsCommand.self, AuthoriseCommand.self, DenyCommand.self, PeersCommand.self,
+            BenchCommand.self,
         ]
     )
 

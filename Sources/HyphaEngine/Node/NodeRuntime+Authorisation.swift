@@ -1,0 +1,154 @@
+import Foundation
+
+/// The authorisation flow on a running node: receiving requests (approver), answering them,
+/// and asking for authorisation (joiner).
+extension NodeRuntime {
+    /// Every node relays; nodes with keys also open what is addressed to the database.
+    func receiveEphemeral(_ envelope: [UInt8], hops: UInt8, from: ConnectionID) {
+        let channel = state.withLock { $0.channel } ?? makeChannel(receiver: nil)
+        guard let message = channel.handleIncoming(envelope, hops: hops, from: from) else { return }
+        switch AuthorisationMessage.decode(message, databaseID: database.databaseID) {
+        case let .failure(rejection):
+            logger.info("ignored an authorisation message: \(rejection)")
+        case let .success(.request(request)):
+            admit(request)
+        case let .success(decided):
+            guard let joiner = state.withLock({ $0.joiner }), joiner.handle(decided) else { return }
+            if case let .denied(denial) = decided {
+                updateJoin(.denied(reason: denial.reason))
+            }
+        }
+    }
+
+    private func admit(_ request: VerifiedAuthorisationRequest) {
+        guard state.withLock({ $0.keys }) != nil else { return }
+        if let status = try? database.status(of: request.deviceKey), status != .unknown {
+            return   // already a writer (the grant is on its way) or revoked for good
+        }
+        do {
+            switch try requests.admit(request) {
+            case let .admitted(record, _):
+                emit(.authorisationRequested(record))
+                emit(.requestsChanged)
+            case .duplicate: break
+            case let .refused(reason):
+                logger.warning("authorisation request refused: \(reason)")
+            }
+        } catch {
+            logger.error("cannot store an authorisation request: \(error)")
+        }
+    }
+
+    /// Requests not yet answered, oldest first.
+    public func pendingRequests() throws -> [AuthorisationRecord] { try requests.pending() }
+
+    /// Approves one specific request: appends the root-signed add-writer for its device key
+    /// and sends the grant hint. Another request never changes what this approves.
+    @discardableResult
+    public func authorise(_ id: RequestID) throws -> AuthorisationRecord {
+        let record = try requests.approve(id)
+        try addWriter(for: record)
+        queue.async { self.sendDecidedReplies() }
+        emit(.requestsChanged)
+        return record
+    }
+
+    public func deny(_ id: RequestID, reason: String = "denied") throws {
+        _ = try requests.deny(id, reason: reason)
+        queue.async { self.sendDecidedReplies() }
+        emit(.requestsChanged)
+    }
+
+    /// Authorises this node with the passphrase alone (when no authorised node is reachable).
+    public func authoriseSelf() throws {
+        guard let device = state.withLock({ $0.keys?.device?.publicKey }) else { throw NodeError.locked }
+        try database.authorise(device: device, name: config.nodeName)
+        queue.async { self.checkJoinProgress() }
+    }
+
+    private func addWriter(for record: AuthorisationRecord) throws {
+        if try database.status(of: record.deviceKey) == .unknown {
+            try database.authorise(device: record.deviceKey, name: record.nodeName)
+        }
+    }
+
+    /// Answers decided requests (approved here, or by `hypha authorise` / `deny` in another process).
+    func sendDecidedReplies() {
+        guard let (keys, channel) = state.withLock({ s in s.keys.flatMap { k in s.channel.map { (k, $0) } } }),
+              let replies = try? requests.repliesToSend(), !replies.isEmpty else { return }
+        for record in replies {
+            do {
+                if record.state == .approved { try addWriter(for: record) }
+                if let reply = record.reply {
+                    channel.send(try EphemeralEnvelope.seal(type: reply.type, body: reply.body,
+                                                            discoveryID: DiscoveryID(databaseID: database.databaseID),
+                                                            channelKey: keys.channelKey,
+                                                            sentAt: UInt64(Date().timeIntervalSince1970 * 1000)))
+                }
+                try requests.markReplySent(record.requestID)
+            } catch {
+                logger.error("cannot answer request \(record.requestID): \(error)")
+            }
+        }
+    }
+
+    // MARK: Joining
+
+    /// A node holding the keys whose device is not a writer asks to be authorised, re-sending
+    /// until the add-writer for its key replicates here (or it is denied).
+    func startJoiningIfNeeded() {
+        guard let keys = state.withLock({ $0.keys }), let device = keys.device, state.withLock({ $0.joiner == nil }),
+              let status = try? database.status(of: device.publicKey), status == .unknown else {
+            checkJoinProgress()
+            return
+        }
+        let channel: @Sendable ([UInt8]) -> Void = { [weak self] envelope in
+            guard let self, let channel = self.state.withLock({ $0.channel }) else { return }
+            channel.send(envelope)
+        }
+        do {
+            let joiner = try JoinRequester(databaseID: database.databaseID, channelKey: keys.channelKey, deviceKeys: device,
+                                           nodeName: config.nodeName, resendInterval: options.joinResendMilliseconds,
+                                           send: channel) { [weak self] event in
+                guard let self else { return }
+                self.queue.async { self.joinEvent(event) }
+            }
+            state.withLock { $0.joiner = joiner }
+            updateJoin(.waiting)
+            joiner.start()
+        } catch {
+            logger.error("cannot ask for authorisation: \(error)")
+            emit(.notice("cannot ask for authorisation: \(error)"))
+        }
+    }
+
+    private func joinEvent(_ event: JoinEvent) {
+        switch event {
+        case .newRequest: updateJoin(.waiting)
+        case .grantReceived: checkJoinProgress()
+        case let .denied(denial): updateJoin(.denied(reason: denial.reason))
+        }
+    }
+
+    /// Becomes writable when the add-writer for this node's key is in the database.
+    func checkJoinProgress() {
+        guard let joiner = state.withLock({ $0.joiner }), let device = ownDeviceKeyForJoin,
+              let status = try? database.status(of: device) else { return }
+        if status == .authorised {
+            joiner.stop(.authorised)
+            updateJoin(.authorised)
+        }
+    }
+
+    private var ownDeviceKeyForJoin: PublicKey? { state.withLock { $0.keys?.device?.publicKey } }
+
+    private func updateJoin(_ phase: JoinState) {
+        let joiner = state.withLock { $0.joiner }
+        let status = JoinStatus(requestID: joiner?.requestID, code: joiner?.verificationCode, state: phase)
+        let changed = state.withLock { s -> Bool in
+            defer { s.join = status }
+            return s.join != status
+        }
+        if changed { emit(.joinStatus(status)) }
+    }
+}

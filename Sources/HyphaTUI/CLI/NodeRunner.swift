@@ -1,0 +1,103 @@
+import Dispatch
+import Foundation
+import HyphaEngine
+import Logging
+
+/// Runs a node in the foreground for `serve` and `join`: starts it, prints its events (text or
+/// JSON Lines), and stops it cleanly on SIGINT or SIGTERM.
+enum NodeRunner {
+    static func run(_ runtime: NodeRuntime, json: Bool, onEvent: @escaping @Sendable (NodeEvent) -> Void = { _ in },
+                    afterStart: @escaping @Sendable () throws -> Void = {}) -> Never {
+        runtime.observe { event in
+            EventPrinter.print(event, json: json)
+            onEvent(event)
+        }
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .main)
+            source.setEventHandler {
+                Task.detached {
+                    await runtime.stop()
+                    EventPrinter.emit(json: json, text: "stopped", object: ["event": "stopped"])
+                    exit(0)
+                }
+            }
+            source.resume()
+            SignalSources.keep(source)
+        }
+        Task.detached {
+            do {
+                try await runtime.start()
+                try afterStart()
+            } catch {
+                _ = CommandLineMain.report(error)
+                await runtime.stop()
+                exit(1)
+            }
+        }
+        dispatchMain()
+    }
+}
+
+/// Keeps signal sources alive for the life of the process.
+enum SignalSources {
+    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+    static func keep(_ source: DispatchSourceSignal) { sources.append(source) }   // main thread, before dispatchMain
+}
+
+/// How `serve` and `join` report what happens: one line each, text for people or JSON for scripts.
+enum EventPrinter {
+    static func print(_ event: NodeEvent, json: Bool) {
+        switch event {
+        case let .listening(address):
+            emit(json: json, text: "listening on \(address) (TCP and ws://\(address)/hypha)", object: ["event": "listening", "address": address])
+        case let .peerConnected(peer):
+            emit(json: json, text: "connected \(peer.direction.rawValue) \(peer.address) over \(peer.transport.rawValue): node \(Sanitise.forTerminal(peer.nodeName))\(peer.flags.contains(.alwaysOn) ? " (always-on)" : "")",
+                 object: ["event": "connected", "address": peer.address, "transport": peer.transport.rawValue,
+                          "node": peer.nodeName, "alwaysOn": peer.flags.contains(.alwaysOn)])
+        case let .peerDisconnected(address, reason):
+            emit(json: json, text: "disconnected \(address): \(Sanitise.forTerminal(reason, limit: 200))",
+                 object: ["event": "disconnected", "address": address, "reason": reason])
+        case let .connectFailed(address, reason, retry):
+            emit(json: json, text: "cannot connect to \(address): \(Sanitise.forTerminal(reason, limit: 200)); retrying in \(String(format: "%.1f", retry)) s",
+                 object: ["event": "connectFailed", "address": address, "reason": reason, "retryInSeconds": retry])
+        case let .syncProgress(peer, remaining):
+            if remaining == 0 { emit(json: json, text: "in sync with \(peer)", object: ["event": "synced", "peer": peer]) }
+        case let .databaseChanged(change):
+            guard json, !change.heads.isEmpty else { return }
+            for head in change.heads {
+                emit(json: true, text: "", object: ["event": "log", "writer": head.writer.hex, "length": head.signed.length])
+            }
+        case let .authorisationRequested(record):
+            emit(json: json,
+                 text: "authorisation request from node \(record.displayName) (key \(record.deviceKey.shortHex)), code \(record.code.formatted): hypha authorise \(record.requestID.hex.prefix(8)) or hypha deny \(record.requestID.hex.prefix(8))",
+                 object: ["event": "request", "id": record.requestID.hex, "node": record.nodeName, "code": record.code.formatted,
+                          "key": record.deviceKey.hex])
+        case .requestsChanged:
+            break
+        case let .joinStatus(status):
+            switch status.state {
+            case .waiting:
+                let code = status.code?.formatted ?? "?"
+                emit(json: json, text: "waiting for approval: verification code \(code) (check the same code on the approving node)",
+                     object: ["event": "join", "state": "waiting", "code": code])
+            case .authorised:
+                emit(json: json, text: "authorised: this node can now write", object: ["event": "join", "state": "authorised"])
+            case let .denied(reason):
+                emit(json: json, text: "denied: \(Sanitise.forTerminal(reason, limit: 200))", object: ["event": "join", "state": "denied", "reason": reason])
+            case .cancelled:
+                break
+            }
+        case let .notice(text):
+            emit(json: json, text: Sanitise.forTerminal(text, limit: 300), object: ["event": "notice", "message": text])
+        }
+    }
+
+    static func emit(json: Bool, text: String, object: [String: Any]) {
+        if json {
+            try? Output.json(object)
+        } else {
+            Output.line(text)
+        }
+    }
+}
