@@ -15,6 +15,9 @@ public enum NodeEvent: Sendable {
     case requestsChanged
     /// This node's own join: code, then authorised / denied.
     case joinStatus(JoinStatus)
+    /// An envelope addressed to this database was opened here (each message once per node;
+    /// used to observe the channel, e.g. in tests and `serve --json`).
+    case ephemeralReceived(messageID: String, type: String)
     /// Something the person should know about (one line).
     case notice(String)
 }

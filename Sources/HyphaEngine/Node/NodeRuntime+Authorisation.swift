@@ -7,6 +7,7 @@ extension NodeRuntime {
     func receiveEphemeral(_ envelope: [UInt8], hops: UInt8, from: ConnectionID) {
         let channel = state.withLock { $0.channel } ?? makeChannel(receiver: nil)
         guard let message = channel.handleIncoming(envelope, hops: hops, from: from) else { return }
+        emit(.ephemeralReceived(messageID: message.header.messageID.hex, type: "\(message.type)"))
         switch AuthorisationMessage.decode(message, databaseID: database.databaseID) {
         case let .failure(rejection):
             logger.info("ignored an authorisation message: \(rejection)")

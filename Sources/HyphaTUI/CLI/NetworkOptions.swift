@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import HyphaEngine
 
 /// `--listen` and `--peer`, shared by the commands that run a node.
@@ -41,6 +42,11 @@ extension NodeRuntime.Options {
         var flags: PeerFlags = []
         if config.role == .alwaysOn { flags.insert(.alwaysOn) }
         if writable { flags.insert(.writable) }
-        return NodeRuntime.Options(listen: listen, peers: peers, network: NetworkConfiguration(nodeName: config.nodeName, flags: flags))
+        var options = NodeRuntime.Options(listen: listen, peers: peers, network: NetworkConfiguration(nodeName: config.nodeName, flags: flags))
+        // Tests shorten the joiner's re-send interval (default 3 s).
+        if let ms = ProcessInfo.processInfo.environment["HYPHA_JOIN_RESEND_MS"].flatMap(UInt64.init), ms > 0 {
+            options.joinResendMilliseconds = ms
+        }
+        return options
     }
 }

@@ -88,6 +88,8 @@ enum EventPrinter {
             case .cancelled:
                 break
             }
+        case let .ephemeralReceived(id, type):
+            if json { emit(json: true, text: "", object: ["event": "ephemeral", "id": id, "type": type]) }
         case let .notice(text):
             emit(json: json, text: Sanitise.forTerminal(text, limit: 300), object: ["event": "notice", "message": text])
         }
