@@ -20,7 +20,8 @@ import Testing
     }
 
     @Test func newGeneratesAPassphraseWhoseIdMatches() throws {
-        let created = try HyphaProcess.run(["new", "--domain", "example.org", "--json"])
+        let home = TemporaryDirectory()
+        let created = try HyphaProcess.run(["new", "--domain", "example.org", "--json", "--data-dir", home.path("node")])
         #expect(created.status == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: String])
         let phrase = try #require(object["passphrase"])

@@ -7,11 +7,12 @@ final class NodeFixture {
     static let words = ["abdominal", "backspace", "cardboard", "supernova", "earphone", "enigmatic", "gallantly", "handiwork"]
     let temp = TemporaryDirectory()
     let passphraseFile: String
+    let passphrase: String
     var dataDirectory: String { temp.path("node") }
-    var passphrase: String { Self.words.joined(separator: " ") }
 
-    init(name: String = "laptop") throws {
-        passphraseFile = temp.file("passphrase", Self.words.joined(separator: " ") + "\n")
+    init(name: String = "laptop", words: [String] = NodeFixture.words) throws {
+        passphrase = words.joined(separator: " ")
+        passphraseFile = temp.file("passphrase", passphrase + "\n")
         let created = try run(["new", "--domain", "example.org", "--name", name])
         guard created.status == 0 else { throw FixtureError(message: "new failed: \(created.stderr)") }
     }

@@ -47,11 +47,21 @@ final class NodeProcess: @unchecked Sendable {
     /// Waits until an event satisfies `predicate`; throws with the output so far on timeout.
     @discardableResult
     func waitFor(_ what: String, timeout: TimeInterval = 30, _ predicate: ([String: Any]) -> Bool) throws -> [String: Any] {
+        var match: [String: Any]?
+        try waitUntil(what, timeout: timeout) { events in
+            match = events.first(where: predicate)
+            return match != nil
+        }
+        return match ?? [:]
+    }
+
+    /// Waits until `condition` holds for the events received so far (it runs under the lock:
+    /// it must not call back into this object).
+    func waitUntil(_ what: String, timeout: TimeInterval = 30, _ satisfied: ([[String: Any]]) -> Bool) throws {
         let deadline = Date().addingTimeInterval(timeout)
         condition.lock()
         defer { condition.unlock() }
-        while true {
-            if let match = events.first(where: predicate) { return match }
+        while !satisfied(events) {
             if ended || !condition.wait(until: deadline) {
                 throw NodeProcessError(message: "\(name): no \(what) within \(timeout) s; output:\n" + rawLines.suffix(40).joined(separator: "\n"))
             }
