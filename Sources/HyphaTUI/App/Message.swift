@@ -3,7 +3,7 @@ import Widgets
 
 /// Everything that can change the model: keys, the terminal, the clock, and results of
 /// commands or engine events. All are values, delivered on the main queue.
-enum Message: Sendable {
+enum Message: Sendable, Equatable {
     case key(Key)
     case resize(Size)
     /// The clock (monotonic seconds): spinners, idle lock, notice expiry.
