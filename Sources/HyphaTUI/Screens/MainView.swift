@@ -145,7 +145,7 @@ enum DetailView {
         let selected = state.detail.versions.selected ?? 0
         for (i, version) in entry.versions.enumerated() where y < inner.maxY {
             let isSelected = entry.isConflict && i == selected
-            let header = "\(isSelected ? "▶" : " ") \(entry.isConflict ? "[\(i + 1)] " : "")\(EntryText.writer(version)) · \(EntryText.time(version.timestamp))"
+            let header = "\(isSelected ? "▶" : " ") \(entry.isConflict ? "[\(i + 1)] " : "")\(EntryText.writer(version))  \(EntryText.time(version.timestamp)) UTC"
             let style = isSelected ? theme[focused ? .selection : .selectionUnfocused] : theme[.dim]
             if isSelected { buffer.fill(inner.row(y - inner.y), style: style) }
             buffer.put(header, x: inner.x, y: y, maxWidth: inner.width, style: style)
