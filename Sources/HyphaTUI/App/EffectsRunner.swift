@@ -169,6 +169,13 @@ final class EffectsRunner: @unchecked Sendable {
         }
     }
 
+    /// Takes over a node whose keys were derived elsewhere (the benchmark skips Argon2id this
+    /// way) and reports it as unlocked.
+    func adopt(_ node: OpenNode) throws -> Message {
+        try install(node, startBackend: true)
+        return .unlocked(unlockedNode())
+    }
+
     /// Keeps an unlocked node, follows its changes and (unless already running) starts the backend.
     private func install(_ node: OpenNode, startBackend: Bool) throws {
         config = node.config

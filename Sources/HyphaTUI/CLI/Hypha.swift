@@ -13,7 +13,7 @@ struct Hypha: ParsableCommand {
 
         Exit status: 0 success, 1 operational failure (one-line error on stderr), 2 usage error.
         """,
-        subcommands: [IdCommand.self, NewCommand.self, PutCommand.self, GetCommand.self, DeleteCommand.self]
+        subcommands: [IdCommand.self, NewCommand.self, PutCommand.self, GetCommand.self, DeleteCommand.self, TUIBenchGroup.self]
     )
 
     @OptionGroup var dataDirectory: DataDirectoryOption
