@@ -28,19 +28,19 @@ import Widgets
 
 
 
-                  ┌─ Welcome to Hypha ───────────────────────────────────────┐
-                  │                                                          │
-                  │ A personal database on all of your devices, synced peer  │
-                  │ to peer.                                                 │
-                  │ This data directory has no node yet.                     │
-                  │                                                          │
-                  │ ▶ New database  (n)                                      │
-                  │   Join existing  (j)                                     │
-                  │   Quit  (q)                                              │
-                  │                                                          │
-                  │ this device becomes the first node of a new database     │
-                  │                                                          │
-                  └──────────────────────────────────────────────────────────┘
+              ┌─ Welcome to Hypha ───────────────────────────────────────────────┐
+              │                                                                  │
+              │ A personal database on all of your devices, synced peer to peer. │
+              │ This data directory has no node yet.                             │
+              │                                                                  │
+              │ ▶ New database  (n)                                              │
+              │   Join existing  (j)                                             │
+              │   Quit  (q)                                                      │
+              │                                                                  │
+              │ This device becomes the first node of a new database.            │
+              │                                                                  │
+              └──────────────────────────────────────────────────────────────────┘
+
 
 
 

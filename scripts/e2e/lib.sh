@@ -49,12 +49,17 @@ make_node() {
 # marks a pane dead without its status (its SIGCHLD handling races), so wait_dead reads
 # #{pane_dead_status} when tmux has it and the file otherwise.
 STATUS_FILE="$E2E_WORK/exit-status"
-start_app() {
+start_app() { start_app_in "$NODE_DIR" "$@"; }
+
+# start_app_in DATA_DIR [VAR=value ...]: the same on any data directory.
+start_app_in() {
+  local directory=$1
+  shift
   local env_args=(-e LANG=C.UTF-8)
   for assignment in "$@"; do env_args+=(-e "$assignment"); done
   rm -f "$STATUS_FILE"
   tm new-session -d -s S -x 80 -y 24 "${env_args[@]}" \
-    "sh -c '\"\$0\" --data-dir \"\$1\"; status=\$?; echo \$status >\"\$2\"; exit \$status' '$HYPHA' '$NODE_DIR' '$STATUS_FILE'"
+    "sh -c '\"\$0\" --data-dir \"\$1\"; status=\$?; echo \$status >\"\$2\"; exit \$status' '$HYPHA' '$directory' '$STATUS_FILE'"
   tm set-option -t S remain-on-exit on >/dev/null
 }
 

@@ -43,7 +43,7 @@ enum MainView {
         var left: [Span] = [Span("hypha "), Span("\(summary.shortID)…")]
         if let domain = summary.domain { left += [Span(" · "), Span(domain)] }
         left += [Span(" · "), Span(Sanitise.forTerminal(summary.nodeName, limit: 24)), Span(" · ")]
-        left.append(state.node.writable ? Span("writable", role: .success) : Span("read-only", role: .warning))
+        left.append(state.node.writable ? Span("writable") : Span("read-only", role: .danger))
         var right: [Span] = [Span(state.listenAddress.map { "listening \($0)" } ?? "local only")]
         let pending = state.requests.count
         if pending > 0 {

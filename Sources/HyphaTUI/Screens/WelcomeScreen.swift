@@ -7,8 +7,8 @@ struct WelcomeState: Equatable {
 
 enum WelcomeScreen {
     static let choices: [(label: String, key: Character, detail: String)] = [
-        ("New database", "n", "this device becomes the first node of a new database"),
-        ("Join existing", "j", "use your passphrase to join a database you already have"),
+        ("New database", "n", "This device becomes the first node of a new database."),
+        ("Join existing", "j", "Use your passphrase to join a database you already have."),
         ("Quit", "q", ""),
     ]
 
@@ -43,7 +43,7 @@ enum WelcomeScreen {
         if let selected = state.menu.selected, !choices[selected].detail.isEmpty {
             items.append(.paragraph(choices[selected].detail, .dim))
         }
-        Form(title: "Welcome to Hypha", items: items, width: 60)
+        Form(title: "Welcome to Hypha", items: items, width: 68)
             .render(in: buffer.area.inset(bottom: 1), buffer: &buffer, theme: theme)
         KeyHints([KeyHint("↑↓", "choose"), KeyHint("Enter", "select"), KeyHint("n", "new"), KeyHint("j", "join"),
                   KeyHint("q", "quit")])
