@@ -49,9 +49,10 @@ final class AppRuntime {
     // MARK: Messages
 
     private func send(_ message: Message) {
-        let before = model.screen.name
+        let before = (screen: model.screen.name, notice: model.notice)
         for command in App.update(&model, message) { perform(command) }
-        if case .tick = message, !model.isAnimating, model.screen.name == before, model.notice == nil {
+        // A tick changes the screen only through animation, a lock or a notice expiring.
+        if case .tick = message, !model.isAnimating, model.screen.name == before.screen, model.notice == before.notice {
             return
         }
         setNeedsDraw()

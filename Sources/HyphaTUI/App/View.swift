@@ -13,9 +13,8 @@ extension App {
             Spinner(frame: Int(model.now * 10), label: "Opening…")
                 .render(in: buffer.area.centred(width: 20, height: 1), buffer: &buffer, theme: theme)
         case let .failed(reason):
-            Form(title: "Hypha", items: [.paragraph(reason, .danger)], width: 72)
-                .render(in: buffer.area.inset(bottom: 1), buffer: &buffer, theme: theme)
-            KeyHints([KeyHint("q", "quit")]).render(in: buffer.area.bottom(1), buffer: &buffer, theme: theme)
+            Form.screen(title: "Hypha", items: [.paragraph(reason, .danger)], hints: [KeyHint("q", "quit")],
+                        into: &buffer, theme: theme)
         case let .welcome(state):
             WelcomeScreen.render(state, into: &buffer, theme: theme)
         case let .create(state):

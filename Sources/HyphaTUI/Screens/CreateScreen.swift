@@ -177,18 +177,14 @@ enum CreateScreen {
                                     focused: state.step == .confirm && i == state.confirmFocus, placeholder: ""))
             }
             if state.step == .deriving {
-                items = [.paragraph("Creating the database…", .text), .blank,
-                         .spinner(Spinner(frame: Int(model.now * 10), label: "Deriving keys (Argon2id, 256 MiB)…")),
-                         .progress(ProgressBar(.indeterminate(frame: Int(model.now * 20))))]
+                items = [.paragraph("Creating the database…", .text), .blank] + FormItem.derivingKeys(now: model.now)
             }
             hints = [KeyHint("Tab", "next word"), KeyHint("Enter", "create"), KeyHint("Esc", "show the words again")]
         }
         if state.step == .generating {
-            items += [.blank, .spinner(Spinner(frame: Int(model.now * 10), label: "Generating a passphrase…"))]
+            items += [.blank, .spinner("Generating a passphrase…", now: model.now)]
         }
         if let error = state.error { items += [.blank, .paragraph(error, .danger)] }
-        Form(title: "New database", items: items, width: 72)
-            .render(in: buffer.area.inset(bottom: 1), buffer: &buffer, theme: theme)
-        KeyHints(hints).render(in: buffer.area.bottom(1), buffer: &buffer, theme: theme)
+        Form.screen(title: "New database", items: items, hints: hints, into: &buffer, theme: theme)
     }
 }

@@ -74,6 +74,27 @@ struct Form: Widget {
     }
 }
 
+extension Form {
+    /// A whole form screen: the form centred above the hint bar on the last row.
+    static func screen(title: String, items: [FormItem], width: Int = 72, hints: [KeyHint], into buffer: inout Buffer,
+                       theme: Theme) {
+        Form(title: title, items: items, width: width).render(in: buffer.area.inset(bottom: 1), buffer: &buffer, theme: theme)
+        KeyHints(hints).render(in: buffer.area.bottom(1), buffer: &buffer, theme: theme)
+    }
+}
+
+extension FormItem {
+    /// A spinner with `label`, animated from the model's clock.
+    static func spinner(_ label: String, now: Double) -> FormItem {
+        .spinner(Spinner(frame: Int(now * 10), label: label))
+    }
+
+    /// The spinner and sliding bar shown while Argon2id derives the keys (~0.5 s).
+    static func derivingKeys(now: Double) -> [FormItem] {
+        [spinner("Deriving keys (Argon2id, 256 MiB)…", now: now), .progress(ProgressBar(.indeterminate(frame: Int(now * 20))))]
+    }
+}
+
 /// Moving between the fields of a form: Tab/↓ forward, Shift-Tab/↑ back.
 enum FieldFocus {
     static func move(_ key: Key, focus: inout Int, count: Int) -> Bool {

@@ -139,16 +139,15 @@ enum JoinScreen {
         }
         items.append(.blank)
         if state.isWorking {
-            items.append(.spinner(Spinner(frame: Int(model.now * 10), label: "Deriving keys and contacting the peer…")))
+            items.append(.spinner("Deriving keys and contacting the peer…", now: model.now))
         } else if let error = state.error {
             items.append(.paragraph(error, .danger))
         } else {
             items.append(.paragraph("This node replicates read-only until one of your nodes authorises it.", .dim))
         }
-        Form(title: "Join a database", items: items, width: 72)
-            .render(in: buffer.area.inset(bottom: 1), buffer: &buffer, theme: theme)
-        KeyHints([KeyHint("Tab", "next field"), KeyHint("Enter", "join"), KeyHint("Esc", "back")])
-            .render(in: buffer.area.bottom(1), buffer: &buffer, theme: theme)
+        Form.screen(title: "Join a database", items: items,
+                    hints: [KeyHint("Tab", "next field"), KeyHint("Enter", "join"), KeyHint("Esc", "back")],
+                    into: &buffer, theme: theme)
     }
 
     static func render(_ state: JoinWaitState, model: AppModel, into buffer: inout Buffer, theme: Theme) {
@@ -167,11 +166,10 @@ enum JoinScreen {
         } else if let failure = state.failure {
             items.append(.paragraph(failure, .danger))
         } else {
-            items.append(.spinner(Spinner(frame: Int(model.now * 10), label: state.status)))
+            items.append(.spinner(state.status, now: model.now))
         }
-        Form(title: state.isAuthorised ? "Authorised" : "Waiting for approval", items: items, width: 64)
-            .render(in: buffer.area.inset(bottom: 1), buffer: &buffer, theme: theme)
-        KeyHints(state.isAuthorised ? [KeyHint("Enter", "open the database"), KeyHint("q", "quit")] : [KeyHint("q", "quit")])
-            .render(in: buffer.area.bottom(1), buffer: &buffer, theme: theme)
+        Form.screen(title: state.isAuthorised ? "Authorised" : "Waiting for approval", items: items, width: 64,
+                    hints: state.isAuthorised ? [KeyHint("Enter", "open the database"), KeyHint("q", "quit")] : [KeyHint("q", "quit")],
+                    into: &buffer, theme: theme)
     }
 }

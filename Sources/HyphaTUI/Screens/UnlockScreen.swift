@@ -77,16 +77,14 @@ enum UnlockScreen {
         items.append(.field(label: "Passphrase", state: state.field, focused: !state.isDeriving, placeholder: ""))
         items.append(.blank)
         if state.isDeriving {
-            items.append(.spinner(Spinner(frame: Int(model.now * 10), label: "Deriving keys (Argon2id, 256 MiB)…")))
-            items.append(.progress(ProgressBar(.indeterminate(frame: Int(model.now * 20)))))
+            items += FormItem.derivingKeys(now: model.now)
         } else if let error = state.error {
             items.append(.paragraph(error, .danger))
         } else {
             items.append(.paragraph("Your passphrase is the 8 words shown when the database was created.", .dim))
         }
-        Form(title: "Unlock Hypha", items: items, width: 72)
-            .render(in: buffer.area.inset(bottom: 1), buffer: &buffer, theme: theme)
-        KeyHints([KeyHint("Enter", "unlock"), KeyHint("Esc", "clear / quit"), KeyHint("Ctrl-U", "clear")])
-            .render(in: buffer.area.bottom(1), buffer: &buffer, theme: theme)
+        Form.screen(title: "Unlock Hypha", items: items,
+                    hints: [KeyHint("Enter", "unlock"), KeyHint("Esc", "clear / quit"), KeyHint("Ctrl-U", "clear")],
+                    into: &buffer, theme: theme)
     }
 }

@@ -43,10 +43,9 @@ enum WelcomeScreen {
         if let selected = state.menu.selected, !choices[selected].detail.isEmpty {
             items.append(.paragraph(choices[selected].detail, .dim))
         }
-        Form(title: "Welcome to Hypha", items: items, width: 68)
-            .render(in: buffer.area.inset(bottom: 1), buffer: &buffer, theme: theme)
-        KeyHints([KeyHint("↑↓", "choose"), KeyHint("Enter", "select"), KeyHint("n", "new"), KeyHint("j", "join"),
-                  KeyHint("q", "quit")])
-            .render(in: buffer.area.bottom(1), buffer: &buffer, theme: theme)
+        Form.screen(title: "Welcome to Hypha", items: items, width: 68,
+                    hints: [KeyHint("↑↓", "choose"), KeyHint("Enter", "select"), KeyHint("n", "new"), KeyHint("j", "join"),
+                            KeyHint("q", "quit")],
+                    into: &buffer, theme: theme)
     }
 }
