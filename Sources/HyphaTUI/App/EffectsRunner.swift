@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import HyphaEngine
+import Synchronization
 
 /// Executes commands against the engine and the node backend on its own serial queue and
 /// posts the results back as messages. It owns the open database and, while unlocked, the
@@ -18,6 +19,9 @@ final class EffectsRunner: @unchecked Sendable {
     private var database: HyphaDatabase?
     private var keys: IdentityKeys?
     private var observer: UUID?
+    /// The entry-index generation of the last command submitted: queued reads for older
+    /// generations (a filter typed quickly) are skipped instead of run for nothing.
+    private let latestGeneration = Mutex(0)
 
     init(directory: DataDirectory, backend: any NodeBackend, environment: [String: String],
          post: @escaping @Sendable (Message) -> Void) {
@@ -30,7 +34,10 @@ final class EffectsRunner: @unchecked Sendable {
 
     /// Runs `command` on the effects queue; its results arrive through `post`.
     func submit(_ command: Command) {
+        let generation = command.indexGeneration
+        if let generation { latestGeneration.withLock { $0 = generation } }
         queue.async {
+            if let generation, generation < self.latestGeneration.withLock({ $0 }) { return }
             for message in self.perform(command) { self.post(message) }
         }
     }
@@ -263,6 +270,18 @@ final class EffectsRunner: @unchecked Sendable {
         case let failure as any UserFacingError: return failure.description
         case let failure as OperationalFailure: return failure.message
         default: return "\(error)"
+        }
+    }
+}
+
+extension Command {
+    /// The entry-index generation an index read belongs to.
+    var indexGeneration: Int? {
+        switch self {
+        case let .loadPage(generation, _, _, _), let .count(generation, _), let .scanKeys(generation, _, _, _, _):
+            return generation
+        default:
+            return nil
         }
     }
 }
