@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 @testable import HyphaEngine
 @testable import HyphaTUI
@@ -131,6 +132,32 @@ import Testing
         #expect(try origin.entry("after") == nil)
         #expect(backend.peers().isEmpty)
         #expect(backend.pendingRequests().isEmpty)
+    }
+
+    @Test func queuedReadsOfASupersededFilterAreSkipped() throws {
+        let master = try SecureBytes(copying: [UInt8](repeating: 5, count: 32))
+        let keys = try Identity.keys(fromMaster: master, domain: "example.org", deviceID: DeviceID(1))
+        let database = try HyphaDatabase.inMemory(databaseID: keys.databaseID)
+        let config = NodeConfig(database: keys.databaseID, domain: "example.org", nodeName: "n", deviceID: DeviceID(1), role: .full)
+        let counted = Mutex<[Int]>([])
+        let done = DispatchSemaphore(value: 0)
+        let runner = EffectsRunner(directory: DataDirectory(URL(fileURLWithPath: "/nonexistent")), backend: LocalOnlyBackend(),
+                                   environment: [:]) { message in
+            guard case let .counted(generation, _, _) = message else { return }
+            counted.withLock { $0.append(generation) }
+            if generation == 3 { done.signal() }
+        }
+        _ = try runner.adopt(OpenNode(directory: DataDirectory(URL(fileURLWithPath: "/nonexistent")), config: config,
+                                      database: database, keys: keys))
+        let gate = DispatchSemaphore(value: 0)
+        runner.queue.async { gate.wait() }  // holds the queue while the person types
+        runner.submit(.count(generation: 1, prefix: "a"))
+        runner.submit(.count(generation: 2, prefix: "ab"))
+        runner.submit(.count(generation: 3, prefix: "abc"))
+        gate.signal()
+        #expect(done.wait(timeout: .now() + 10) == .success)
+        runner.shutdown()
+        #expect(counted.withLock { $0 } == [3])
     }
 
     /// Every block `source` has beyond what `target` holds, chunk by chunk, as replication would.
