@@ -1,3 +1,4 @@
+import Foundation
 @testable import HyphaTUI
 import Testing
 import Widgets
@@ -24,6 +25,14 @@ import Widgets
         buffer.put("  ", x: 7, y: 0)  // blanks 作 (both halves); 者 stays
         terminal.draw(buffer)
         #expect(terminal.readBack(row: 0) == "Jorgen   者 café" + String(repeating: " ", count: 14))
+    }
+
+    @Test func withoutATerminalTheAppRefusesWithOneLine() throws {
+        let dir = TemporaryDirectory()
+        let result = try HyphaProcess.run(["--data-dir", dir.path("node")], stdin: "q")
+        #expect(result.status == 1)
+        #expect(result.stderr == "hypha: the full-screen app needs a terminal (stdin and stdout must be a tty)\n")
+        #expect(!FileManager.default.fileExists(atPath: dir.path("node")))
     }
 
     @Test func inboxCollapsesChangeNoticesToTheLastPlace() {

@@ -1,4 +1,3 @@
-@preconcurrency import CNcursesw
 import Foundation
 import HyphaEngine
 
@@ -10,11 +9,6 @@ enum AppLauncher {
         let environment = ProcessInfo.processInfo.environment
         try MainActor.assumeIsolated {
             let terminal = try NcursesTerminal.start(environment: environment)
-            // Whatever ends the process from here leaves the shell usable.
-            hy_install_crash_handlers()
-            atexit {
-                if !isendwin() { endwin() }
-            }
             AppRuntime(terminal: terminal, directory: DataDirectory(dataDirectory), backend: backend,
                        environment: environment).run()
         }

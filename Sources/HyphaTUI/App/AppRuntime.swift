@@ -1,4 +1,3 @@
-import CNcursesw
 import Dispatch
 import Foundation
 import HyphaEngine

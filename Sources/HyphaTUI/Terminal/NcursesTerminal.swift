@@ -1,5 +1,6 @@
 @preconcurrency import CNcursesw
 import Foundation
+import HyphaEngine
 import Widgets
 
 /// The one place that calls ncurses. It copies a Widgets `Buffer` to the screen and reads
@@ -7,7 +8,7 @@ import Widgets
 /// refreshes the window before it reads.
 @MainActor
 final class NcursesTerminal {
-    enum StartError: Error, CustomStringConvertible {
+    enum StartError: UserFacingError {
         case notATerminal
         case cannotInitialise(String)
 
@@ -46,6 +47,11 @@ final class NcursesTerminal {
         guard let window = initscr() else { throw StartError.cannotInitialise("initscr failed (is TERM set?)") }
         let terminal = NcursesTerminal(window: window, screen: nil, files: [], environment: environment)
         disableFlowControl()
+        // Whatever ends the process from here leaves the shell usable: crash signals and exit.
+        hy_install_crash_handlers()
+        atexit {
+            if !isendwin() { endwin() }
+        }
         return terminal
     }
 
