@@ -124,6 +124,15 @@ struct MainModal: Equatable {
     var dialog: AlertDialog
     /// When it opened (letter keys are ignored for a moment, so typing cannot answer it).
     var openedAt: Double
+
+    /// A yes/no question whose safe answer (`safe`, key n) has the focus; `action` is key y.
+    static func confirm(_ purpose: Purpose, title: String, message: [String], action: String, safe: String = "Cancel",
+                        now: Double) -> MainModal {
+        MainModal(purpose: purpose,
+                  dialog: AlertDialog(title: title, message: message,
+                                      buttons: [AlertButton(safe, key: "n"), AlertButton(action, key: "y")], safeButton: 0),
+                  openedAt: now)
+    }
 }
 
 /// Where the main screen's parts go for a terminal size. Wide terminals show entries on the
