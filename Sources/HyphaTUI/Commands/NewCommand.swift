@@ -32,22 +32,10 @@ struct NewCommand: ParsableCommand {
         defer { secret.wipe() }
         let canonical = try Passphrase.canonicalise(secret)
         defer { canonical.wipe() }
-        let deviceID = DeviceID.random()
-        let keys = try Identity.derive(passphrase: canonical, domain: canonicalDomain, deviceID: deviceID)
+        let node = try NodeCreation.create(in: directory, domain: canonicalDomain, nodeName: nodeName, passphrase: canonical)
+        let keys = node.keys
         defer { keys.wipe() }
-        guard let device = keys.device else { throw OperationalFailure(message: "no device key") }
-
-        try directory.create(config: NodeConfig(database: keys.databaseID, domain: canonicalDomain, nodeName: nodeName,
-                                                deviceID: deviceID, deviceKey: device.publicKey, role: .full))
-        LogSetup.bootstrap(file: directory.logURL)
-        let database = try directory.openDatabase(config: directory.loadConfig())
-        try database.unlock(keys)
-        let now = HyphaDatabase.wallClock()
-        try database.append(membership: [
-            .make(.genesis(kdfVersion: 1, domain: canonicalDomain), database: keys.root, createdAt: now),
-            .make(.addWriter(writer: device.publicKey, name: nodeName, addedBy: device.publicKey), database: keys.root, createdAt: now),
-        ])
-        database.lock()
+        node.database.lock()
 
         let shown = given ? nil : canonical.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
         if json.enabled {

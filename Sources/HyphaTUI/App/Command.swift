@@ -1,0 +1,56 @@
+import HyphaEngine
+
+/// What `update` asks the outside world to do. The effects runner executes commands off the
+/// main queue (against the engine and the node backend) and posts the results back as
+/// messages; `quit` is handled by the runtime itself.
+enum Command: Sendable, Equatable {
+    case openNode
+    case unlock(passphrase: SecretText)
+    case generatePassphrase
+    case createNode(domain: String, name: String, passphrase: SecretText)
+    case join(domain: String, passphrase: SecretText, peer: String, name: String)
+    case loadPage(generation: Int, prefix: String, page: Int, after: String?)
+    case count(generation: Int, prefix: String)
+    case scanKeys(generation: Int, scanGeneration: Int, prefix: String, after: String?, scanned: Int)
+    case loadEntry(String)
+    case loadNodes
+    case loadPeers
+    case loadRequests
+    case write([Change], ActionResult.Kind)
+    case authorise(requestID: String)
+    case deny(requestID: String)
+    case revoke(writer: String, name: String)
+    /// Applies blocks other processes stored (a `hypha put` beside the app).
+    case catchUp
+    /// Wipes the keys and forgets decrypted data (idle lock).
+    case lock
+    case quit
+}
+
+/// Secret text typed by the person, on its way from a text field to guarded memory. The
+/// effects runner copies it into `SecureBytes` and zeroes this copy at once.
+///
+/// @unchecked Sendable: the bytes are written once at creation, then read and zeroed by the
+/// single effects queue that receives the command.
+final class SecretText: @unchecked Sendable, Equatable, CustomStringConvertible {
+    private var bytes: [UInt8]
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    /// Moves the bytes into guarded memory and zeroes them here.
+    func take() throws -> SecureBytes {
+        defer { wipe() }
+        return try SecureBytes(copying: bytes)
+    }
+
+    func wipe() {
+        for i in bytes.indices { bytes[i] = 0 }
+        bytes = []
+    }
+
+    var isEmpty: Bool { bytes.isEmpty }
+
+    var description: String { "SecretText(redacted)" }
+
+    static func == (a: SecretText, b: SecretText) -> Bool { a === b }
+}

@@ -1,0 +1,287 @@
+import Dispatch
+import Foundation
+import HyphaEngine
+import Synchronization
+
+/// Executes commands against the engine and the node backend on its own serial queue and
+/// posts the results back as messages. It owns the open database and, while unlocked, the
+/// keys; the model never sees either.
+///
+/// @unchecked Sendable: every mutable property is touched only on `queue` (or, in the
+/// benchmark, by one thread that calls `perform` directly and never `submit`).
+final class EffectsRunner: @unchecked Sendable {
+    let queue = DispatchQueue(label: "hypha.effects", qos: .userInitiated)
+    private let directory: DataDirectory
+    private let backend: any NodeBackend
+    private let environment: [String: String]
+    private let post: @Sendable (Message) -> Void
+    private var config: NodeConfig?
+    private var database: HyphaDatabase?
+    private var keys: IdentityKeys?
+    private var observer: UUID?
+    /// The entry-index generation of the last command submitted: queued reads for older
+    /// generations (a filter typed quickly) are skipped instead of run for nothing.
+    private let latestGeneration = Mutex(0)
+
+    init(directory: DataDirectory, backend: any NodeBackend, environment: [String: String],
+         post: @escaping @Sendable (Message) -> Void) {
+        self.directory = directory
+        self.backend = backend
+        self.environment = environment
+        self.post = post
+        backend.setEventHandler { event in post(.backend(event)) }
+    }
+
+    /// Runs `command` on the effects queue; its results arrive through `post`.
+    func submit(_ command: Command) {
+        let generation = command.indexGeneration
+        if let generation { latestGeneration.withLock { $0 = generation } }
+        queue.async {
+            if let generation, generation < self.latestGeneration.withLock({ $0 }) { return }
+            for message in self.perform(command) { self.post(message) }
+        }
+    }
+
+    /// Locks and wipes the keys before the process exits (waits for running commands).
+    func shutdown() {
+        queue.sync { wipeKeys() }
+    }
+
+    /// Runs one command now and returns its results.
+    func perform(_ command: Command) -> [Message] {
+        switch command {
+        case .openNode: return openNode()
+        case let .unlock(secret): return unlock(secret)
+        case .generatePassphrase: return generatePassphrase()
+        case let .createNode(domain, name, secret): return createNode(domain: domain, name: name, secret: secret)
+        case let .join(domain, secret, peer, name): return join(domain: domain, secret: secret, peer: peer, name: name)
+        case let .loadPage(generation, prefix, page, after):
+            return reading { db in
+                let rows = try db.list(prefix: prefix, after: after, limit: EntriesIndex.pageSize, values: true)
+                return [.pageLoaded(PageResult(generation: generation, page: page, after: after, rows: rows))]
+            }
+        case let .count(generation, prefix):
+            return reading { db in [.counted(generation: generation, prefix: prefix, count: try db.count(prefix: prefix))] }
+        case let .scanKeys(generation, scanGeneration, prefix, after, scanned):
+            return reading { db in
+                let keys = try db.list(prefix: prefix, after: after, limit: EntriesIndex.scanChunk, values: false).map(\.key)
+                return [.keysScanned(KeyScan(generation: generation, scanGeneration: scanGeneration,
+                                             anchors: EntriesIndex.anchors(in: keys, scannedBefore: scanned),
+                                             lastKey: keys.last ?? after, scanned: scanned + keys.count,
+                                             done: keys.count < EntriesIndex.scanChunk))]
+            }
+        case let .loadEntry(key):
+            return reading { db in [.entryLoaded(key: key, detail: try db.entry(key))] }
+        case .loadNodes:
+            return reading { db in [self.nodes(db)] }
+        case .loadPeers:
+            return [.peersLoaded(backend.peers(), listen: backend.listenAddress)]
+        case .loadRequests:
+            return [.requestsLoaded(backend.pendingRequests())]
+        case let .write(changes, kind):
+            return act(kind) { try self.requireDatabase().write(changes) }
+        case let .authorise(id):
+            return act(.authorised(requestID: id)) { try self.backend.authorise(requestID: id) }
+        case let .deny(id):
+            return act(.denied(requestID: id)) { try self.backend.deny(requestID: id) }
+        case let .revoke(writer, name):
+            return act(.revoked(name: name)) {
+                guard let key = PublicKey(hex: writer) else { throw NodeError.noSuchNode(writer) }
+                try self.backend.revoke(writer: key)
+            }
+        case .catchUp:
+            try? database?.catchUpView()
+            return []
+        case .lock:
+            wipeKeys()
+            return [.locked]
+        case .quit:
+            wipeKeys()
+            return []
+        }
+    }
+
+    // MARK: Node lifecycle
+
+    private func openNode() -> [Message] {
+        guard directory.exists else { return [.nodeMissing] }
+        do {
+            let config = try directory.loadConfig()
+            LogSetup.bootstrap(file: directory.logURL)
+            database = try directory.openDatabase(config: config)
+            self.config = config
+            return [.nodeOpened(summary(config))]
+        } catch {
+            return [.nodeFailed(Self.describe(error))]
+        }
+    }
+
+    private func unlock(_ secret: SecretText) -> [Message] {
+        guard let config, let database, let domain = config.domain else {
+            secret.wipe()
+            return [.unlockFailed("This node has no domain in its config, so no keys can be derived.")]
+        }
+        do {
+            let passphrase = try secret.take()
+            defer { passphrase.wipe() }
+            let derived = try Identity.derive(passphrase: passphrase, domain: domain, deviceID: config.device)
+            guard derived.databaseID == database.databaseID else {
+                let found = derived.databaseID.hex
+                derived.wipe()
+                return [.unlockFailed(UnlockScreen.wrongPassphrase(derived: found, expected: database.databaseID.hex))]
+            }
+            try install(OpenNode(directory: directory, config: config, database: database, keys: derived), startBackend: true)
+            return [.unlocked(unlockedNode())]
+        } catch {
+            return [.unlockFailed(UnlockScreen.describe(error))]
+        }
+    }
+
+    private func generatePassphrase() -> [Message] {
+        do {
+            let secret = try Passphrase.generate()
+            defer { secret.wipe() }
+            let words = secret.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }.split(separator: " ").map(String.init)
+            var positions = Array(words.indices)
+            positions.shuffle()
+            return [.passphraseGenerated(words: words, confirm: positions.prefix(3).sorted())]
+        } catch {
+            return [.createFailed(Self.describe(error))]
+        }
+    }
+
+    private func createNode(domain: String, name: String, secret: SecretText) -> [Message] {
+        do {
+            let typed = try secret.take()
+            defer { typed.wipe() }
+            let canonical = try Passphrase.canonicalise(typed)
+            defer { canonical.wipe() }
+            let node = try NodeCreation.create(in: directory, domain: domain, nodeName: name, passphrase: canonical)
+            try install(node, startBackend: true)
+            return [.nodeCreated(unlockedNode())]
+        } catch {
+            return [.createFailed(Self.describe(error))]
+        }
+    }
+
+    private func join(domain: String, secret: SecretText, peer: String, name: String) -> [Message] {
+        do {
+            let passphrase = try secret.take()
+            let node = try backend.join(JoinRequest(directory: directory, domain: domain, passphrase: passphrase,
+                                                    peer: peer, nodeName: name))
+            try install(node, startBackend: false)
+            return [.joinStarted(unlockedNode())]
+        } catch {
+            return [.joinFailed(Self.describe(error))]
+        }
+    }
+
+    /// Takes over a node whose keys were derived elsewhere (the benchmark skips Argon2id this
+    /// way) and reports it as unlocked.
+    func adopt(_ node: OpenNode) throws -> Message {
+        try install(node, startBackend: true)
+        return .unlocked(unlockedNode())
+    }
+
+    /// Keeps an unlocked node, follows its changes and (unless already running) starts the backend.
+    private func install(_ node: OpenNode, startBackend: Bool) throws {
+        config = node.config
+        database = node.database
+        try node.database.unlock(node.keys)
+        keys = node.keys
+        let post = self.post
+        observer = node.database.observe { change in
+            guard change.viewChanged || change.membershipChanged else { return }
+            post(.databaseChanged(membership: change.membershipChanged))
+        }
+        if startBackend { try backend.start(node) }
+    }
+
+    private func wipeKeys() {
+        backend.stop()
+        if let observer { database?.removeObserver(observer) }
+        observer = nil
+        database?.lock()
+        keys?.wipe()
+        keys = nil
+    }
+
+    private func summary(_ config: NodeConfig) -> NodeSummary {
+        NodeSummary(databaseID: config.database, domain: config.domain, nodeName: config.nodeName,
+                    isAlwaysOn: config.role == .alwaysOn,
+                    lockAfter: IdleLock.seconds(configMinutes: config.lockAfterMinutes, environment: environment))
+    }
+
+    private func unlockedNode() -> UnlockedNode {
+        let device = keys?.device?.publicKey
+        let writable = device.flatMap { try? database?.status(of: $0) } == .authorised
+        return UnlockedNode(summary: config.map(summary) ?? NodeSummary(databaseID: "", domain: nil, nodeName: "",
+                                                                         isAlwaysOn: false, lockAfter: 900),
+                            deviceKey: device?.hex ?? "", writable: writable)
+    }
+
+    // MARK: Reads and actions
+
+    private func requireDatabase() throws -> HyphaDatabase {
+        guard let database, keys != nil else { throw NodeError.locked }
+        return database
+    }
+
+    /// A read for the main screen. Reads racing an idle lock find no keys and are dropped.
+    private func reading(_ body: (HyphaDatabase) throws -> [Message]) -> [Message] {
+        guard let database = try? requireDatabase() else { return [] }
+        do {
+            return try body(database)
+        } catch NodeError.locked {
+            return []
+        } catch {
+            return [.failed(Self.describe(error))]
+        }
+    }
+
+    private func act(_ kind: ActionResult.Kind, _ body: () throws -> Void) -> [Message] {
+        do {
+            try body()
+            return [.actionDone(ActionResult(kind: kind, failure: nil))]
+        } catch {
+            return [.actionDone(ActionResult(kind: kind, failure: Self.describe(error)))]
+        }
+    }
+
+    private func nodes(_ database: HyphaDatabase) -> Message {
+        let own = keys?.device?.publicKey
+        guard let writers = try? database.writers() else { return .nodesLoaded([], writable: false) }
+        let rows = writers.map { writer -> NodeRow in
+            let status: NodeRow.Status
+            switch writer.status {
+            case .authorised: status = .authorised
+            case .removed: status = .revoked
+            case .unknown: status = .unknown
+            }
+            return NodeRow(name: writer.name.map { Sanitise.forTerminal($0, limit: 40) } ?? writer.key.shortHex,
+                           key: writer.key.hex, status: status, isThisNode: writer.key == own, requestID: nil)
+        }
+        let writable = writers.contains { $0.key == own && $0.status == .authorised }
+        return .nodesLoaded(rows, writable: writable)
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let failure as any UserFacingError: return failure.description
+        case let failure as OperationalFailure: return failure.message
+        default: return "\(error)"
+        }
+    }
+}
+
+extension Command {
+    /// The entry-index generation an index read belongs to.
+    var indexGeneration: Int? {
+        switch self {
+        case let .loadPage(generation, _, _, _), let .count(generation, _), let .scanKeys(generation, _, _, _, _):
+            return generation
+        default:
+            return nil
+        }
+    }
+}

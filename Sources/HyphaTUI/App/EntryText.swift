@@ -1,0 +1,54 @@
+import Foundation
+import HyphaEngine
+
+/// How keys, values, writers and times are shown. Keys and values may come from other nodes,
+/// so everything passes through `Sanitise.forTerminal` (Widgets would draw controls as U+FFFD
+/// anyway; this also keeps line breaks out of one-line previews).
+enum EntryText {
+    /// A key for messages, cut to a readable length.
+    static func key(_ key: String, limit: Int = 40) -> String {
+        Sanitise.forTerminal(key, limit: limit)
+    }
+
+    /// A one-line preview of a value: its first line, or a note when it is not text.
+    static func preview(_ value: [UInt8]?, limit: Int = 200) -> String {
+        guard let value else { return "(deleted)" }
+        guard let text = String(validating: value, as: UTF8.self) else { return "(\(value.count) bytes, not text)" }
+        let lines = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+        let first = Sanitise.forTerminal(String(lines.first ?? ""), limit: limit)
+        return lines.count > 1 ? first + " ⏎…" : first
+    }
+
+    /// A value's lines for the detail pane (at most `maxLines`).
+    static func lines(_ value: [UInt8]?, maxLines: Int) -> [String] {
+        guard let value else { return ["(deleted)"] }
+        guard let text = String(validating: value, as: UTF8.self) else { return ["(\(value.count) bytes, not text)"] }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).prefix(maxLines)
+            .map { Sanitise.forTerminal(String($0), limit: 1000) }
+    }
+
+    /// The node that wrote a version: its name, else its key's short form.
+    static func writer(_ version: EntryVersion) -> String {
+        version.writerName.map { Sanitise.forTerminal($0, limit: 40) } ?? version.writer.shortHex
+    }
+
+    /// A time in UTC, "2026-11-21 05:59" (the same on every machine, so screens compare).
+    static func time(_ milliseconds: UInt64) -> String {
+        var seconds = time_t(milliseconds / 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min))"
+    }
+
+    /// "1,000,000".
+    static func count(_ n: Int) -> String {
+        let digits = String(n)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return out
+    }
+}

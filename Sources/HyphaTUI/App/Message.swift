@@ -1,0 +1,113 @@
+import HyphaEngine
+import Widgets
+
+/// Everything that can change the model: keys, the terminal, the clock, and results of
+/// commands or engine events. All are values, delivered on the main queue.
+enum Message: Sendable, Equatable {
+    case key(Key)
+    case resize(Size)
+    /// The clock (monotonic seconds): spinners, idle lock, notice expiry.
+    case tick(now: Double)
+
+    // Node lifecycle
+    case nodeMissing
+    case nodeOpened(NodeSummary)
+    case nodeFailed(String)
+    case unlocked(UnlockedNode)
+    case unlockFailed(String)
+    case passphraseGenerated(words: [String], confirm: [Int])
+    case nodeCreated(UnlockedNode)
+    case createFailed(String)
+    case joinStarted(UnlockedNode)
+    case joinFailed(String)
+    case locked
+
+    // Data
+    case pageLoaded(PageResult)
+    case counted(generation: Int, prefix: String, count: Int)
+    case keysScanned(KeyScan)
+    case entryLoaded(key: String, detail: EntryDetail?)
+    case nodesLoaded([NodeRow], writable: Bool)
+    case peersLoaded([PeerRow], listen: String?)
+    case requestsLoaded([RequestRow])
+    /// The database changed (a write here, blocks from a peer or another process).
+    case databaseChanged(membership: Bool)
+    case backend(BackendEvent)
+    /// A write or backend action finished.
+    case actionDone(ActionResult)
+    /// Something failed that no screen waits for (a read error): shown briefly.
+    case failed(String)
+}
+
+/// A node as the app shows it before and after unlocking (nothing secret).
+struct NodeSummary: Sendable, Equatable {
+    var databaseID: String
+    var domain: String?
+    var nodeName: String
+    var isAlwaysOn: Bool
+    /// Seconds without a key press before the keys are wiped.
+    var lockAfter: Double
+
+    var shortID: String { String(databaseID.prefix(8)) }
+}
+
+/// An unlocked node: its summary, this node's device key and whether it may write.
+struct UnlockedNode: Sendable, Equatable {
+    var summary: NodeSummary
+    var deviceKey: String
+    var writable: Bool
+}
+
+/// A page of the entries list, as loaded for one index generation.
+struct PageResult: Sendable, Equatable {
+    var generation: Int
+    var page: Int
+    /// The key the page starts after (nil for the first page): a page whose anchor changed
+    /// meanwhile is dropped.
+    var after: String?
+    var rows: [EntrySummary]
+}
+
+/// One step of the background scan that finds the first key of every page (keyset
+/// pagination over any number of keys without OFFSET).
+struct KeyScan: Sendable, Equatable {
+    var generation: Int
+    var scanGeneration: Int
+    /// Last keys of the full pages completed in this step.
+    var anchors: [String]
+    var lastKey: String?
+    /// Keys scanned so far, this step included.
+    var scanned: Int
+    var done: Bool
+}
+
+/// A writer (or a pending request) as the nodes pane shows it.
+struct NodeRow: Sendable, Equatable {
+    enum Status: String, Sendable {
+        case authorised, pending, revoked, unknown
+    }
+
+    var name: String
+    /// Device key (hex); the request id for a pending row.
+    var key: String
+    var status: Status
+    var isThisNode: Bool
+    /// For pending rows: the request they answer.
+    var requestID: String?
+}
+
+/// The outcome of a write or backend action.
+struct ActionResult: Sendable, Equatable {
+    enum Kind: Sendable, Equatable {
+        case saved(key: String)
+        case deleted(key: String)
+        case resolved(key: String)
+        case authorised(requestID: String)
+        case denied(requestID: String)
+        case revoked(name: String)
+    }
+
+    var kind: Kind
+    /// nil on success; the reason otherwise.
+    var failure: String?
+}

@@ -1,0 +1,39 @@
+import HyphaEngine
+import Widgets
+
+/// What finished writes and backend actions do to the screen.
+enum ActionResults {
+    static func apply(_ result: ActionResult, _ state: inout MainState, _ model: inout AppModel) -> [Command] {
+        if let failure = result.failure {
+            if case .saved = result.kind { state.editor?.isSaving = false }
+            if case let .authorised(id) = result.kind { state.answered.remove(id) }
+            if case let .denied(id) = result.kind { state.answered.remove(id) }
+            App.notify(&model, failure, role: .statusError)
+            return [.loadRequests]
+        }
+        switch result.kind {
+        case let .saved(key):
+            if state.editor?.isSaving == true { MainScreen.closeEditor(&state, size: model.size) }
+            App.notify(&model, "Saved '\(EntryText.key(key))'.", role: .status)
+            return []
+        case let .deleted(key):
+            App.notify(&model, "Deleted '\(EntryText.key(key))'.")
+            return []
+        case let .resolved(key):
+            App.notify(&model, "Resolved '\(EntryText.key(key))'.")
+            return []
+        case let .authorised(id):
+            let name = state.requests.first { $0.id == id }?.nodeName ?? "the node"
+            AuthorisationQueue.finish(&state, requestID: id)
+            App.notify(&model, "Authorised \(name).")
+            return [.loadRequests, .loadNodes]
+        case let .denied(id):
+            AuthorisationQueue.finish(&state, requestID: id)
+            App.notify(&model, "Denied the request.")
+            return [.loadRequests]
+        case let .revoked(name):
+            App.notify(&model, "Revoked \(name).")
+            return [.loadNodes]
+        }
+    }
+}

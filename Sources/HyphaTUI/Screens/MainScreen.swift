@@ -1,0 +1,198 @@
+import HyphaEngine
+import Widgets
+
+/// Update for the main screen: keys, data arriving, engine and backend events.
+enum MainScreen {
+    /// How often the app applies blocks other processes stored.
+    static let catchUpInterval = 2.0
+    /// Letter keys do nothing this long after an alert opens, so a person typing cannot
+    /// answer an alert they have not read.
+    static let alertGrace = 0.5
+
+    static func start(_ state: inout MainState) -> [Command] {
+        state.entries.startCommands() + [.loadNodes, .loadPeers, .loadRequests]
+    }
+
+    // MARK: Keys
+
+    static func handle(_ key: Key, _ state: inout MainState, _ model: inout AppModel) -> [Command] {
+        var commands: [Command]
+        if state.modal != nil {
+            commands = handleModal(key, &state, &model)
+        } else if state.help != nil {
+            handleHelp(key, &state)
+            commands = []
+        } else if state.editor != nil {
+            commands = EditorKeys.handle(key, &state, &model)
+        } else if state.filter != nil {
+            commands = FilterKeys.handle(key, &state)
+        } else {
+            commands = handleBrowsing(key, &state, &model)
+        }
+        if model.isQuitting { return commands }
+        return commands + refresh(&state, now: model.now)
+    }
+
+    private static func handleBrowsing(_ key: Key, _ state: inout MainState, _ model: inout AppModel) -> [Command] {
+        switch key {
+        case .char("q"), .ctrl("c"):
+            return App.quit(&model)
+        case .char("?"), .f(1):
+            state.help = ScrollState(viewportHeight: max(1, model.size.height - 4))
+            return []
+        case .tab, .backTab:
+            let panes = PaneID.allCases
+            let step = key == .tab ? 1 : panes.count - 1
+            state.focus = panes[(state.focus.rawValue + step) % panes.count]
+            state.relayout(size: model.size)
+            return []
+        case .char("/"):
+            state.focus = .entries
+            state.filter = TextFieldState(text: state.entries.prefix, maxLength: 256)
+            state.relayout(size: model.size)
+            return []
+        case .char("a"):
+            guard requireWritable(state, &model) else { return [] }
+            state.editor = .add()
+            state.relayout(size: model.size)
+            return []
+        default:
+            break
+        }
+        switch state.focus {
+        case .entries: return EntriesKeys.handle(key, &state, &model)
+        case .detail: return DetailKeys.handle(key, &state, &model)
+        case .peers:
+            _ = state.peerList.handle(key, rowCount: state.peers.count)
+            return []
+        case .nodes: return NodesKeys.handle(key, &state, &model)
+        }
+    }
+
+    private static func handleHelp(_ key: Key, _ state: inout MainState) {
+        switch key {
+        case .esc, .char("?"), .char("q"), .enter, .f(1):
+            state.help = nil
+        default:
+            _ = state.help?.handle(key, contentHeight: KeyBindings.helpOverlay().lineCount)
+        }
+    }
+
+    private static func handleModal(_ key: Key, _ state: inout MainState, _ model: inout AppModel) -> [Command] {
+        guard var modal = state.modal else { return [] }
+        if case .authorise = modal.purpose, case .char = key, model.now - modal.openedAt < alertGrace {
+            return []
+        }
+        guard let choice = modal.dialog.handle(key) else {
+            state.modal = modal
+            return []
+        }
+        state.modal = nil
+        let confirmed = choice == 1
+        switch modal.purpose {
+        case let .authorise(request):
+            state.answered.insert(request.id)
+            return [confirmed ? .authorise(requestID: request.id) : .deny(requestID: request.id)]
+        case let .delete(key):
+            return confirmed ? [.write([.delete(key: key)], .deleted(key: key))] : []
+        case let .keepVersion(key, change):
+            return confirmed ? [.write([change], .resolved(key: key))] : []
+        case let .revoke(writer, name):
+            return confirmed ? [.revoke(writer: writer, name: name)] : []
+        case .discardEdit:
+            if confirmed { closeEditor(&state, size: model.size) }
+            return []
+        }
+    }
+
+    static func closeEditor(_ state: inout MainState, size: Size) {
+        state.editor = nil
+        state.relayout(size: size)
+    }
+
+    static func requireWritable(_ state: MainState, _ model: inout AppModel) -> Bool {
+        guard state.node.writable else {
+            App.notify(&model, "This node is read-only until one of your other nodes authorises it.", role: .statusWarning)
+            return false
+        }
+        return true
+    }
+
+    // MARK: Data and events
+
+    static func receive(_ message: Message, _ state: inout MainState, _ model: inout AppModel) -> [Command] {
+        var commands: [Command] = []
+        switch message {
+        case let .pageLoaded(result):
+            state.entries.receive(result, keepingNear: state.list.selected)
+        case let .counted(generation, prefix, count):
+            guard prefix == state.entries.prefix else { break }
+            commands = state.entries.receive(count: count, generation: generation)
+        case let .keysScanned(step):
+            commands = state.entries.receive(step)
+        case let .entryLoaded(key, detail):
+            guard key == state.detail.key else { break }
+            state.detail.entry = detail
+            state.detail.versions.clamp(rowCount: detail?.versions.count ?? 0)
+        case let .nodesLoaded(rows, writable):
+            state.writers = rows
+            state.node.writable = writable
+            state.nodeList.clamp(rowCount: state.nodes.count)
+        case let .peersLoaded(rows, listen):
+            state.peers = rows
+            state.listenAddress = listen
+            state.peerList.clamp(rowCount: rows.count)
+        case let .requestsLoaded(rows):
+            AuthorisationQueue.replace(&state, with: rows)
+        case let .databaseChanged(membership):
+            commands = state.entries.invalidate()
+            if let key = state.detail.key { commands.append(.loadEntry(key)) }
+            if membership { commands.append(.loadNodes) }
+        case let .backend(event):
+            commands = receive(event, &state)
+        case let .actionDone(result):
+            commands = ActionResults.apply(result, &state, &model)
+        default:
+            break
+        }
+        return commands + refresh(&state, now: model.now)
+    }
+
+    private static func receive(_ event: BackendEvent, _ state: inout MainState) -> [Command] {
+        switch event {
+        case .peersChanged: return [.loadPeers]
+        case let .requestArrived(request):
+            AuthorisationQueue.enqueue(&state, request)
+            return []
+        case .requestsChanged: return [.loadRequests, .loadNodes]
+        case .joinStatus: return []
+        }
+    }
+
+    // MARK: After every change
+
+    /// Loads the pages on screen, makes the detail pane follow the selection and opens the
+    /// next authorisation alert when nothing else needs the keyboard.
+    static func refresh(_ state: inout MainState, now: Double) -> [Command] {
+        let count = state.entries.rowCount
+        state.list.clamp(rowCount: count)
+        let visible = state.list.visibleRows(rowCount: count, height: state.list.viewportHeight)
+        var commands = state.entries.requestPages(covering: visible)
+        let key = state.selectedEntry?.key
+        if key != state.detail.key {
+            state.detail = DetailState(key: key)
+            if let key { commands.append(.loadEntry(key)) }
+        }
+        AuthorisationQueue.presentNext(&state, now: now)
+        return commands
+    }
+}
+
+extension MainState {
+    /// Every node: the writers the membership knows, then requests waiting for approval.
+    var nodes: [NodeRow] {
+        writers + requests.map {
+            NodeRow(name: $0.nodeName, key: $0.deviceKey, status: .pending, isThisNode: false, requestID: $0.id)
+        }
+    }
+}

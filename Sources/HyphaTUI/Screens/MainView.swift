@@ -1,0 +1,185 @@
+import HyphaEngine
+import Widgets
+
+/// Drawing the main screen: status bar, panes, editor, alerts, help and the hint row.
+enum MainView {
+    static func render(_ state: MainState, model: AppModel, into buffer: inout Buffer, theme: Theme) {
+        let layout = MainLayout(size: buffer.size, focus: state.focus,
+                                filterShown: state.filter != nil || !state.entries.prefix.isEmpty)
+        if layout.isTooSmall {
+            let text = "Make the terminal at least \(MainLayout.minimum.width)×\(MainLayout.minimum.height)."
+            buffer.put(TextWidth.truncate(text, to: buffer.width), x: 0, y: buffer.height / 2, style: theme[.warning])
+            return
+        }
+        statusBar(state, model: model).render(in: layout.status, buffer: &buffer, theme: theme)
+        if let editor = state.editor {
+            EditorView.render(editor, layout: layout, into: &buffer, theme: theme)
+        } else {
+            EntriesView.render(state, layout: layout, into: &buffer, theme: theme)
+            if let area = layout.detail { DetailView.render(state, in: area, into: &buffer, theme: theme) }
+            if let area = layout.peers { peersPane(state, in: area, into: &buffer, theme: theme) }
+            if let area = layout.nodes { nodesPane(state, in: area, into: &buffer, theme: theme) }
+        }
+        if let modal = state.modal {
+            var dialog = modal.dialog
+            if case .authorise = modal.purpose {
+                let waiting = AuthorisationQueue.waiting(state)
+                dialog.footer = waiting > 0 ? "\(waiting) more pending" : nil
+            }
+            dialog.render(in: layout.body, buffer: &buffer, theme: theme)
+        }
+        if let help = state.help {
+            KeyBindings.helpOverlay(state: help).render(in: layout.body, buffer: &buffer, theme: theme)
+        }
+        if let notice = model.notice {
+            StatusBar(left: Line(notice.text), role: notice.role).render(in: layout.hints, buffer: &buffer, theme: theme)
+        } else {
+            KeyHints(KeyBindings.hints(for: state)).render(in: layout.hints, buffer: &buffer, theme: theme)
+        }
+    }
+
+    private static func statusBar(_ state: MainState, model: AppModel) -> StatusBar {
+        let summary = state.node.summary
+        var left: [Span] = [Span("hypha "), Span("\(summary.shortID)…")]
+        if let domain = summary.domain { left += [Span(" · "), Span(domain)] }
+        left += [Span(" · "), Span(Sanitise.forTerminal(summary.nodeName, limit: 24)), Span(" · ")]
+        left.append(state.node.writable ? Span("writable") : Span("read-only", role: .danger))
+        var right: [Span] = [Span(state.listenAddress.map { "listening \($0)" } ?? "local only")]
+        let pending = state.requests.count
+        if pending > 0 {
+            right += [Span(" · "), Span("\(pending) pending request\(pending == 1 ? "" : "s")", role: .warning)]
+        }
+        return StatusBar(left: Line(left), right: Line(right))
+    }
+
+    private static func peersPane(_ state: MainState, in area: Rect, into buffer: inout Buffer, theme: Theme) {
+        Pane(title: "Peers", focused: state.focus == .peers, footer: state.peers.isEmpty ? nil : "\(state.peers.count)")
+            .render(in: area, buffer: &buffer, theme: theme)
+        let peers = state.peers
+        ListView(rowCount: peers.count, state: state.peerList, focused: state.focus == .peers,
+                 emptyText: state.listenAddress == nil ? "No peers: this node runs locally." : "No peers connected.") { i in
+            let peer = peers[i]
+            return Line([Span(Sanitise.forTerminal(peer.address, limit: 40)), Span(" \(peer.transport)", role: .dim),
+                         Span(" \(Sanitise.forTerminal(peer.nodeName ?? "?", limit: 24))"),
+                         Span(" \(peer.syncState)", role: peer.syncState == "synced" ? .success : .dim)])
+        }
+        .render(in: Pane.inner(area), buffer: &buffer, theme: theme)
+    }
+
+    private static func nodesPane(_ state: MainState, in area: Rect, into buffer: inout Buffer, theme: Theme) {
+        let nodes = state.nodes
+        Pane(title: "Nodes", focused: state.focus == .nodes, footer: "\(nodes.count)")
+            .render(in: area, buffer: &buffer, theme: theme)
+        ListView(rowCount: nodes.count, state: state.nodeList, focused: state.focus == .nodes,
+                 emptyText: "Loading…") { i in
+            let node = nodes[i]
+            let role: Role
+            switch node.status {
+            case .authorised: role = .success
+            case .pending: role = .warning
+            case .revoked: role = .danger
+            case .unknown: role = .dim
+            }
+            return Line([Span(node.name), Span("  \(node.status.rawValue)", role: role),
+                         Span(node.isThisNode ? "  this node" : "  \(node.key.prefix(8))", role: .dim)])
+        }
+        .render(in: Pane.inner(area), buffer: &buffer, theme: theme)
+    }
+}
+
+/// The entries pane: a virtualised table over the index, with the filter row.
+enum EntriesView {
+    static func render(_ state: MainState, layout: MainLayout, into buffer: inout Buffer, theme: Theme) {
+        let index = state.entries
+        let count = index.rowCount
+        var footer: String
+        if let selected = state.list.selected, count > 0 {
+            footer = "\(EntryText.count(selected + 1)) of \(EntryText.count(count))"
+        } else {
+            footer = count == 0 && index.isScanComplete ? "empty" : "\(EntryText.count(count))"
+        }
+        if !index.isScanComplete && count > EntriesIndex.pageSize { footer += " · indexing" }
+        Pane(title: "Entries", focused: state.focus == .entries, footer: footer)
+            .render(in: layout.entries, buffer: &buffer, theme: theme)
+        let inner = Pane.inner(layout.entries)
+        let empty = index.prefix.isEmpty ? "No entries yet: press a to add one." : "No key starts with this prefix."
+        Table(columns: [TableColumn("Key", width: .percent(40)), TableColumn("Value")],
+              rowCount: count, state: state.list, focused: state.focus == .entries,
+              emptyText: index.isScanComplete || index.row(0) == nil && count == 0 ? empty : "") { i in
+            guard let row = index.row(i) else { return TableRow(["…", ""], role: .dim) }
+            if row.isConflict { return TableRow([EntryText.key(row.key, limit: 200), "⚠ \(row.versionCount) values"], role: .conflict) }
+            return TableRow([EntryText.key(row.key, limit: 200), EntryText.preview(row.value)])
+        }
+        .render(in: inner.inset(bottom: layout.filter == nil ? 0 : 1), buffer: &buffer, theme: theme)
+        if let row = layout.filter {
+            buffer.put("/ ", x: row.x, y: row.y, style: theme[.keyHintKey])
+            let field = state.filter ?? TextFieldState(text: index.prefix)
+            TextField(state: field, focused: state.filter != nil)
+                .render(in: row.inset(left: 2), buffer: &buffer, theme: theme)
+        }
+    }
+}
+
+/// The detail pane: the selected entry with every version, its writer and time.
+enum DetailView {
+    static func render(_ state: MainState, in area: Rect, into buffer: inout Buffer, theme: Theme) {
+        let focused = state.focus == .detail
+        Pane(title: "Detail", focused: focused).render(in: area, buffer: &buffer, theme: theme)
+        let inner = Pane.inner(area)
+        guard !inner.isEmpty else { return }
+        guard let entry = state.detail.entry else {
+            let text = state.detail.key == nil ? "Nothing selected." : "Loading…"
+            buffer.put(text, x: inner.x, y: inner.y, maxWidth: inner.width, style: theme[.dim])
+            return
+        }
+        var y = inner.y
+        buffer.put(EntryText.key(entry.key, limit: 300), x: inner.x, y: y, maxWidth: inner.width, style: theme[.header])
+        y += 1
+        if entry.isConflict {
+            buffer.put("⚠ \(entry.versions.count) values in conflict", x: inner.x, y: y, maxWidth: inner.width, style: theme[.conflict])
+            y += 1
+        }
+        let remaining = inner.maxY - y
+        guard remaining > 0 else { return }
+        let linesPerVersion = max(1, remaining / entry.versions.count - 1)
+        let selected = state.detail.versions.selected ?? 0
+        for (i, version) in entry.versions.enumerated() where y < inner.maxY {
+            let isSelected = entry.isConflict && i == selected
+            let header = "\(isSelected ? "▶" : " ") \(entry.isConflict ? "[\(i + 1)] " : "")\(EntryText.writer(version))  \(EntryText.time(version.timestamp)) UTC"
+            let style = isSelected ? theme[focused ? .selection : .selectionUnfocused] : theme[.dim]
+            if isSelected { buffer.fill(inner.row(y - inner.y), style: style) }
+            buffer.put(header, x: inner.x, y: y, maxWidth: inner.width, style: style)
+            y += 1
+            for line in EntryText.lines(version.value, maxLines: linesPerVersion) where y < inner.maxY {
+                buffer.put(line, x: inner.x + 2, y: y, maxWidth: inner.width - 2, style: theme[version.isDeletion ? .dim : .text])
+                y += 1
+            }
+        }
+    }
+}
+
+/// The add/edit form over the panes.
+enum EditorView {
+    static func render(_ editor: EditorState, layout: MainLayout, into buffer: inout Buffer, theme: Theme) {
+        let title: String
+        switch editor.mode {
+        case .add: title = "Add entry"
+        case let .edit(key): title = "Edit '\(EntryText.key(key))'"
+        }
+        let footer = editor.isSaving ? "saving…" : editor.isModified ? "modified" : nil
+        Pane(title: title, focused: true, footer: footer).render(in: layout.body, buffer: &buffer, theme: theme)
+        let inner = Pane.inner(layout.body)
+        buffer.put("Key", x: inner.x, y: inner.y, style: theme[editor.keyFocused ? .titleFocused : .text])
+        if case .add = editor.mode {
+            TextField(state: editor.key, focused: editor.keyFocused, placeholder: "notes/todo")
+                .render(in: layout.editorKey, buffer: &buffer, theme: theme)
+        } else {
+            buffer.put(EntryText.key(editor.targetKey, limit: 300), x: layout.editorKey.x, y: layout.editorKey.y,
+                       maxWidth: layout.editorKey.width, style: theme[.header])
+        }
+        buffer.put("Value", x: inner.x, y: inner.y + 1, style: theme[editor.keyFocused ? .text : .titleFocused])
+        if let area = layout.editorValue {
+            TextEditor(state: editor.value, focused: !editor.keyFocused).render(in: area, buffer: &buffer, theme: theme)
+        }
+    }
+}

@@ -1,0 +1,169 @@
+@testable import HyphaEngine
+@testable import HyphaTUI
+import Testing
+import Widgets
+
+/// Whole screens at 80×24 drawn by the real view, compared row by row (trailing spaces
+/// trimmed) with the expected text inline, plus the styles that carry meaning.
+@Suite struct TUIScreenSnapshotTests {
+    /// Compares screen rows with `expected`; on a mismatch, prints both versions of each row.
+    private func expectScreen(_ actual: [String], _ expected: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let got = actual.map { String($0.reversed().drop { $0 == " " }.reversed()) }
+        let want = expected.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard got != want else { return }
+        var report = ["screen differs (- expected, + actual):"]
+        for i in 0..<max(got.count, want.count) {
+            let g = i < got.count ? got[i] : "<none>", w = i < want.count ? want[i] : "<none>"
+            if g != w { report += ["- \(w)", "+ \(g)"] }
+        }
+        Issue.record(Comment(rawValue: report.joined(separator: "\n")), sourceLocation: sourceLocation)
+    }
+
+    @Test func welcome() {
+        var app = AppDriver()
+        app.send(.nodeMissing)
+        expectScreen(app.screen(), """
+
+
+
+
+
+              ┌─ Welcome to Hypha ───────────────────────────────────────────────┐
+              │                                                                  │
+              │ A personal database on all of your devices, synced peer to peer. │
+              │ This data directory has no node yet.                             │
+              │                                                                  │
+              │ ▶ New database  (n)                                              │
+              │   Join existing  (j)                                             │
+              │   Quit  (q)                                                      │
+              │                                                                  │
+              │ This device becomes the first node of a new database.            │
+              │                                                                  │
+              └──────────────────────────────────────────────────────────────────┘
+
+
+
+
+
+
+        ↑↓ choose  Enter select  n new  j join  q quit
+        """)
+    }
+
+    @Test func unlockAfterAWrongPassphrase() {
+        var app = AppDriver()
+        app.send(.nodeOpened(AppDriver.summary()))
+        app.type("abacus abdomen")
+        app.press(.enter)
+        app.send(.unlockFailed(UnlockScreen.wrongPassphrase(derived: "1234abcd00", expected: AppDriver.databaseID)))
+        expectScreen(app.screen(), """
+
+
+
+
+
+
+            ┌─ Unlock Hypha ───────────────────────────────────────────────────────┐
+            │                                                                      │
+            │ Database 6d583418…  domain example.org  node laptop                  │
+            │                                                                      │
+            │ Passphrase  (hidden)                                                 │
+            │                                                                      │
+            │ Wrong passphrase: it derives database 1234abcd…, this node holds     │
+            │ 6d583418…                                                            │
+            │                                                                      │
+            └──────────────────────────────────────────────────────────────────────┘
+
+
+
+
+
+
+
+        Enter unlock  Esc clear / quit  Ctrl-U clear
+        """)
+    }
+
+    static func mainScreen() -> AppDriver {
+        var app = AppDriver.main(rows: [
+            Fixtures.entry("notes/todo", "buy milk", versions: 2),
+            Fixtures.entry("notes/café", "crème brûlée\nsecond line"),
+            Fixtures.entry("people/作者", "Jørgen"),
+        ])
+        app.send(.entryLoaded(key: "notes/todo", detail: TUIMainScreenTests.conflictDetail()))
+        app.send(.nodesLoaded([
+            NodeRow(name: "laptop", key: AppDriver.deviceKey, status: .authorised, isThisNode: true, requestID: nil),
+            NodeRow(name: "old-phone", key: String(repeating: "c4", count: 32), status: .revoked, isThisNode: false, requestID: nil),
+        ], writable: true))
+        return app
+    }
+
+    @Test func mainWithAConflict() {
+        let app = Self.mainScreen()
+        expectScreen(app.screen(), """
+         hypha 6d583418… · example.org · laptop · writable                   local only
+        ┌─ Entries ────────────────────────────────┐┌─ Detail ─────────────────────────┐
+        │  Key               Value                 ││notes/todo                        │
+        │▶ notes/todo        ⚠ 2 values            ││⚠ 3 values in conflict            │
+        │  notes/café        crème brûlée ⏎…       ││▶ [1] laptop  2025-11-21 04:40 UTC│
+        │  people/作者       Jørgen                ││  buy milk                        │
+        │                                          ││  [2] desktop  2025-11-21 04:40 UT│
+        │                                          ││  buy oat milk                    │
+        │                                          ││  [3] phone  2025-11-21 04:40 UTC │
+        │                                          │└──────────────────────────────────┘
+        │                                          │┌─ Peers ──────────────────────────┐
+        │                                          ││No peers: this node runs locally. │
+        │                                          ││                                  │
+        │                                          ││                                  │
+        │                                          ││                                  │
+        │                                          │└──────────────────────────────────┘
+        │                                          │┌─ Nodes ──────────────────────────┐
+        │                                          ││▶ laptop  authorised  this node   │
+        │                                          ││  old-phone  revoked  c4c4c4c4    │
+        │                                          ││                                  │
+        │                                          ││                                  │
+        │                                          ││                                  │
+        └───────────────────────────────── 1 of 3 ─┘└────────────────────────────── 2 ─┘
+        / filter  a add  e edit  d delete  Tab pane  ? help  q quit
+        """)
+        let buffer = App.view(app.model, size: app.model.size, theme: .standard)
+        #expect(buffer[3, 3].style == Theme.standard[.selection])      // the selected row
+        #expect(buffer[45, 3].style == Theme.standard[.conflict])      // "⚠ 3 values in conflict"
+        #expect(buffer[0, 1].style == Theme.standard[.borderFocused])  // the focused pane
+        #expect(buffer[44, 1].style == Theme.standard[.border])        // the detail pane, unfocused
+    }
+
+    @Test func authoriseAlertOverTheMainScreen() {
+        var app = Self.mainScreen()
+        app.send(.backend(.requestArrived(Fixtures.request("aa01", name: "desktop", code: "482-193"))))
+        app.send(.backend(.requestArrived(Fixtures.request("bb01", name: "phone", code: "111-111"))))
+        expectScreen(app.screen(), """
+         hypha 6d583418… · example.org · laptop · writ… local only · 2 pending requests
+        ┌─ Entries ────────────────────────────────┐┌─ Detail ─────────────────────────┐
+        │  Key               Value                 ││notes/todo                        │
+        │▶ notes/todo        ⚠ 2 values            ││⚠ 3 values in conflict            │
+        │  notes/café        crème brûlée ⏎…       ││▶ [1] laptop  2025-11-21 04:40 UTC│
+        │  people/作者       Jørgen                ││  buy milk                        │
+        │                                          ││  [2] desktop  2025-11-21 04:40 UT│
+        │                                          ││  buy oat milk                    │
+        │         ┌─ Authorise node? ────────────────────────────────────────┐4:40 UTC │
+        │         │                                                          │─────────┘
+        │         │ Authorise node "desktop"? code 482-193                   │─────────┐
+        │         │ Device key aaaaaaaa… Compare the code with the one the   │locally. │
+        │         │ new node shows.                                          │         │
+        │         │                                                          │         │
+        │         │             [ Deny (d) ]  [ Authorise (a) ]              │         │
+        │         └───────────────────────────────────────── 1 more pending ─┘─────────┘
+        │                                          │┌─ Nodes ──────────────────────────┐
+        │                                          ││▶ laptop  authorised  this node   │
+        │                                          ││  old-phone  revoked  c4c4c4c4    │
+        │                                          ││  desktop  pending  aaaaaaaa      │
+        │                                          ││  phone  pending  bbbbbbbb        │
+        │                                          ││                                  │
+        └───────────────────────────────── 1 of 3 ─┘└────────────────────────────── 4 ─┘
+        Enter choose  Esc cancel  Tab switch button
+        """)
+        let buffer = App.view(app.model, size: app.model.size, theme: .standard)
+        #expect(buffer[24, 14].style == Theme.standard[.buttonFocused])  // Deny has the focus
+    }
+}

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Shared helpers for the tmux end-to-end tests (sourced by scripts/e2e/test-*.sh).
+#
+# Every test runs the real binary (.build/debug/hypha) in a private tmux server
+# (`tmux -L hypha-e2e-<pid> -f /dev/null`: no user config, never the developer's tmux),
+# types with send-keys and reads the screen with capture-pane. Nothing sleeps for a fixed
+# time: `wait_for` polls the screen every 50 ms until the text appears or a timeout passes,
+# and prints the screen when it does not. Each script ends with "N passed, N failed".
+set -uo pipefail
+
+E2E_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HYPHA=${HYPHA_BINARY:-$E2E_ROOT/.build/debug/hypha}
+E2E_SOCKET="hypha-e2e-$$"
+E2E_WORK=$(mktemp -d "${TMPDIR:-/tmp}/hypha-e2e.XXXXXX")
+E2E_PASSED=0
+E2E_FAILED=0
+# The passphrase of the test node (EFF list words) and one that derives another database.
+PASSPHRASE="abacus abdomen abdominal abide abiding ability ablaze able"
+WRONG_PASSPHRASE="abacus abdomen abdominal abide abiding ablaze"
+NODE_DIR="$E2E_WORK/node"
+PASSPHRASE_FILE="$E2E_WORK/passphrase"
+
+tm() { tmux -L "$E2E_SOCKET" -f /dev/null "$@"; }
+
+e2e_cleanup() {
+  tm kill-server >/dev/null 2>&1
+  rm -rf "$E2E_WORK"
+}
+trap e2e_cleanup EXIT
+
+if [ ! -x "$HYPHA" ]; then
+  echo "no binary at $HYPHA: run 'swift build --product hypha' first" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+# hypha with the test node's data directory and passphrase file.
+hypha_cli() { "$HYPHA" "$1" --data-dir "$NODE_DIR" --passphrase-file "$PASSPHRASE_FILE" "${@:2}"; }
+
+# Creates the test node (its database id starts 6d583418).
+make_node() {
+  printf '%s\n' "$PASSPHRASE" >"$PASSPHRASE_FILE"
+  "$HYPHA" new --data-dir "$NODE_DIR" --domain example.org --name laptop --passphrase-file "$PASSPHRASE_FILE" >/dev/null
+}
+
+# start_app [VAR=value ...]: the app on the test node in session S (80x24), environment
+# variables given as arguments. The pane stays after the process exits (remain-on-exit).
+# A small shell wrapper records the exit status in $STATUS_FILE: tmux 3.3a sometimes
+# marks a pane dead without its status (its SIGCHLD handling races), so wait_dead reads
+# #{pane_dead_status} when tmux has it and the file otherwise.
+STATUS_FILE="$E2E_WORK/exit-status"
+start_app() { start_app_in "$NODE_DIR" "$@"; }
+
+# start_app_in DATA_DIR [VAR=value ...]: the same on any data directory.
+start_app_in() {
+  local directory=$1
+  shift
+  local env_args=(-e LANG=C.UTF-8)
+  for assignment in "$@"; do env_args+=(-e "$assignment"); done
+  rm -f "$STATUS_FILE"
+  tm new-session -d -s S -x 80 -y 24 "${env_args[@]}" \
+    "sh -c '\"\$0\" --data-dir \"\$1\"; status=\$?; echo \$status >\"\$2\"; exit \$status' '$HYPHA' '$directory' '$STATUS_FILE'"
+  tm set-option -t S remain-on-exit on >/dev/null
+}
+
+# The app's process id (the child of the wrapper shell).
+app_pid() { pgrep -P "$(tm display -p -t S '#{pane_pid}')" -x hypha; }
+
+screen() { tm capture-pane -p -t S; }
+
+print_screen() {
+  echo "----- screen -----"
+  screen
+  echo "------------------"
+}
+
+# wait_for TEXT [TIMEOUT_SECONDS]: until TEXT is on the screen.
+wait_for() {
+  local text=$1 timeout=${2:-10}
+  local deadline=$(( $(date +%s%N) + timeout * 1000000000 ))
+  while [ "$(date +%s%N)" -lt "$deadline" ]; do
+    if screen | grep -qF -- "$text"; then return 0; fi
+    sleep 0.05
+  done
+  echo "timed out after ${timeout}s waiting for: $text"
+  print_screen
+  return 1
+}
+
+# wait_gone TEXT [TIMEOUT_SECONDS]: until TEXT is no longer on the screen.
+wait_gone() {
+  local text=$1 timeout=${2:-10}
+  local deadline=$(( $(date +%s%N) + timeout * 1000000000 ))
+  while [ "$(date +%s%N)" -lt "$deadline" ]; do
+    if ! screen | grep -qF -- "$text"; then return 0; fi
+    sleep 0.05
+  done
+  echo "timed out after ${timeout}s waiting for this to go: $text"
+  print_screen
+  return 1
+}
+
+# wait_dead [TIMEOUT_SECONDS]: until the pane is dead; prints the app's exit status
+# (#{pane_dead_status}, or the wrapper's record when tmux did not keep it).
+wait_dead() {
+  local timeout=${1:-10}
+  local deadline=$(( $(date +%s%N) + timeout * 1000000000 ))
+  while [ "$(date +%s%N)" -lt "$deadline" ]; do
+    local state
+    state=$(tm list-panes -t S -F '#{pane_dead} #{pane_dead_status}')
+    if [ "${state%% *}" = 1 ]; then
+      if [ -n "${state#* }" ]; then echo "${state#* }"; return 0; fi
+      if [ -s "$STATUS_FILE" ]; then cat "$STATUS_FILE"; return 0; fi
+    fi
+    sleep 0.05
+  done
+  echo "timed out"
+  return 1
+}
+
+keys() { tm send-keys -t S "$@"; }
+type_text() { tm send-keys -t S -l -- "$1"; }
+
+# check DESCRIPTION COMMAND...: runs COMMAND, counts a pass or a failure.
+check() {
+  local description=$1
+  shift
+  if "$@"; then
+    E2E_PASSED=$((E2E_PASSED + 1))
+    echo "ok   - $description"
+  else
+    E2E_FAILED=$((E2E_FAILED + 1))
+    echo "FAIL - $description"
+  fi
+}
+
+# finish: prints the summary line and exits non-zero when anything failed.
+finish() {
+  echo "$E2E_PASSED passed, $E2E_FAILED failed"
+  [ "$E2E_FAILED" -eq 0 ]
+  exit $?
+}
+
+# unlock: types the right passphrase on the unlock screen and waits for the main screen.
+unlock() {
+  wait_for "Unlock Hypha" 10 || return 1
+  type_text "$PASSPHRASE"
+  keys Enter
+  wait_for "Entries" 20
+}
