@@ -20,14 +20,15 @@ import Widgets
         app.send(.backend(.requestArrived(Self.phone)))
         app.send(.requestsLoaded([Self.phone, Self.laptop]))  // any order from the backend
         #expect(app.main?.modal == first)
-        #expect(app.screenText().contains("1 more pending"))
         #expect(app.main?.requests.map(\.id) == ["aa01", "bb02"])
 
-        // Letters do nothing for a moment after the alert opens.
+        // Letters do nothing for a moment after the alert opens, and the alert says so.
+        #expect(app.screenText().contains("keys work in a moment"))
         #expect(app.press(.char("a")).isEmpty)
         #expect(app.main?.modal == first)
 
         app.send(.tick(now: 11))
+        #expect(app.screenText().contains("1 more pending"))
         #expect(app.press(.char("a")) == [.authorise(requestID: "aa01")])
         // The next request's alert opens; the answered one waits for the backend.
         let second = try #require(app.main?.modal)

@@ -112,7 +112,7 @@ import Testing
         try other.write([.put(key: "also-before", value: [2])])
         try Self.pull(into: origin, from: other)
 
-        let backend = LocalOnlyBackend(clock: { 3 })
+        let backend = LocalOnlyBackend()
         #expect(throws: NodeError.locked) { try backend.revoke(writer: otherKey) }
         try backend.start(OpenNode(directory: DataDirectory(URL(fileURLWithPath: "/nonexistent")),
                                    config: NodeConfig(database: originKeys.databaseID, domain: "example.org", nodeName: "origin",
@@ -122,7 +122,7 @@ import Testing
         let info = try #require(try origin.writers().first { $0.key == otherKey })
         #expect(info.status == .removed)
         #expect(info.acceptedLength == info.length)
-        #expect(throws: BackendError.self) { try backend.revoke(writer: otherKey) }
+        #expect(throws: NodeError.alreadyRevoked("other")) { try backend.revoke(writer: otherKey) }
 
         // What the revoked node writes later is ignored, what it wrote before stays.
         try other.write([.put(key: "after", value: [3])])

@@ -137,6 +137,7 @@ import Widgets
         var app = Self.mainScreen()
         app.send(.backend(.requestArrived(Fixtures.request("aa01", name: "desktop", code: "482-193"))))
         app.send(.backend(.requestArrived(Fixtures.request("bb01", name: "phone", code: "111-111"))))
+        app.send(.tick(now: app.model.now + 1))   // past the moment in which keys are held back
         expectScreen(app.screen(), """
          hypha 6d583418… · example.org · laptop · writ… local only · 2 pending requests
         ┌─ Entries ────────────────────────────────┐┌─ Detail ─────────────────────────┐

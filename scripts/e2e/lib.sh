@@ -63,10 +63,26 @@ start_app_in() {
   tm set-option -t S remain-on-exit on >/dev/null
 }
 
-# The app's process id (the child of the wrapper shell).
-app_pid() { pgrep -P "$(tm display -p -t S '#{pane_pid}')" -x hypha; }
+# start_app_session NAME DATA_DIR [ARG ...]: another app, in tmux session NAME, with extra
+# command-line arguments (e.g. --listen). Its exit status goes to $E2E_WORK/NAME.status.
+start_app_session() {
+  local name=$1 directory=$2
+  shift 2
+  tm new-session -d -s "$name" -x 80 -y 24 -e LANG=C.UTF-8 \
+    "sh -c 'bin=\$0; dir=\$1; shift; \"\$bin\" --data-dir \"\$dir\" \"\$@\"; echo \$? >\"$E2E_WORK/$name.status\"' '$HYPHA' '$directory' $*"
+  tm set-option -t "$name" remain-on-exit on >/dev/null
+}
 
-screen() { tm capture-pane -p -t S; }
+# A free TCP port on 127.0.0.1 (bound and released; good enough for a test on loopback).
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# The app's process id (the child of the wrapper shell).
+app_pid() { pgrep -P "$(tm display -p -t "$SESSION" '#{pane_pid}')" -x hypha; }
+
+# The tmux session the helpers below act on; a script driving two apps switches it.
+SESSION=S
+
+screen() { tm capture-pane -p -t "$SESSION"; }
 
 print_screen() {
   echo "----- screen -----"
@@ -107,7 +123,7 @@ wait_dead() {
   local deadline=$(( $(date +%s%N) + timeout * 1000000000 ))
   while [ "$(date +%s%N)" -lt "$deadline" ]; do
     local state
-    state=$(tm list-panes -t S -F '#{pane_dead} #{pane_dead_status}')
+    state=$(tm list-panes -t "$SESSION" -F '#{pane_dead} #{pane_dead_status}')
     if [ "${state%% *}" = 1 ]; then
       if [ -n "${state#* }" ]; then echo "${state#* }"; return 0; fi
       if [ -s "$STATUS_FILE" ]; then cat "$STATUS_FILE"; return 0; fi
@@ -118,8 +134,8 @@ wait_dead() {
   return 1
 }
 
-keys() { tm send-keys -t S "$@"; }
-type_text() { tm send-keys -t S -l -- "$1"; }
+keys() { tm send-keys -t "$SESSION" "$@"; }
+type_text() { tm send-keys -t "$SESSION" -l -- "$1"; }
 
 # check DESCRIPTION COMMAND...: runs COMMAND, counts a pass or a failure.
 check() {

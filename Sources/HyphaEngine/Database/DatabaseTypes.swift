@@ -110,6 +110,7 @@ public enum NodeError: UserFacingError, Equatable {
     case batchTooLarge(Int)
     case noSuchEntry(String)
     case noSuchNode(String)
+    case alreadyRevoked(String)
     case ambiguousNode(String, candidates: [String])
 
     public var description: String {
@@ -121,6 +122,7 @@ public enum NodeError: UserFacingError, Equatable {
         case let .batchTooLarge(n): return "a batch of \(n) changes is too large; at most \(HyphaDatabase.maxBatchEntries)"
         case let .noSuchEntry(key): return "no entry '\(Sanitise.forTerminal(key, limit: 80))'"
         case let .noSuchNode(name): return "no node matches '\(Sanitise.forTerminal(name, limit: 80))'"
+        case let .alreadyRevoked(name): return "node \(Sanitise.forTerminal(name, limit: 80)) is already revoked"
         case let .ambiguousNode(name, candidates):
             return "'\(Sanitise.forTerminal(name, limit: 80))' matches several nodes: \(candidates.joined(separator: ", "))"
         }

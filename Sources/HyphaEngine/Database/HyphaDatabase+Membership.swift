@@ -19,6 +19,9 @@ extension HyphaDatabase {
     @discardableResult
     public func revoke(writer key: PublicKey) throws -> (head: LogHead, cutoff: UInt64) {
         let identity = try unlockedKeys()
+        if let info = try writers().first(where: { $0.key == key }), info.status == .removed {
+            throw NodeError.alreadyRevoked(info.name ?? key.shortHex)
+        }
         let (length, hash) = try writer.read { db -> (UInt64, [UInt8]) in
             guard let log = try LogStore.writer(db, key: key), log.length > 0,
                   let last = try LogStore.block(db, writerID: log.id, index: log.length - 1) else {

@@ -75,14 +75,19 @@ public final class NodeRuntime: Sendable {
     @discardableResult
     public func start() async throws -> String? {
         var bound: String?
-        if let listen = options.listen {
-            let address = try await network.listen(on: listen)
-            bound = "\(address)"
-            state.withLock { $0.listenAddress = bound }
-            emit(.listening(address: "\(address)"))
-        }
+        if let listen = options.listen { bound = try await startListening(on: listen) }
         for peer in options.peers { network.connect(to: peer) }
         startWatching()
+        return bound
+    }
+
+    /// Accepts peers on `address` (TCP and WebSocket on one port); returns the bound address.
+    @discardableResult
+    public func startListening(on address: ListenAddress) async throws -> String {
+        let bound = "\(try await network.listen(on: address))"
+        state.withLock { $0.listenAddress = bound }
+        emit(.listening(address: bound))
+        queue.async { self.publishStatus() }
         return bound
     }
 

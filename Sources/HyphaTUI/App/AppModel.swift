@@ -31,7 +31,11 @@ struct AppModel: Equatable {
         case let .create(state): return state.step == .deriving || state.step == .generating
         case let .join(state): return state.isWorking
         case let .joinWaiting(state): return !state.isAuthorised
-        case .main, .welcome, .failed: return false
+        case let .main(state):
+            // The authorise alert's "keys work in a moment" note must go when the moment ends.
+            if let modal = state.modal, case .authorise = modal.purpose { return now - modal.openedAt < MainScreen.alertGrace + 0.5 }
+            return false
+        case .welcome, .failed: return false
         }
     }
 }

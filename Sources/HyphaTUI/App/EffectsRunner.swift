@@ -170,7 +170,9 @@ final class EffectsRunner: @unchecked Sendable {
             let node = try backend.join(JoinRequest(directory: directory, domain: domain, passphrase: passphrase,
                                                     peer: peer, nodeName: name))
             try install(node, startBackend: false)
-            return [.joinStarted(unlockedNode())]
+            // Status events may have reached the app before it switched to the waiting
+            // screen (and been dropped there): hand over where the join stands now.
+            return [.joinStarted(unlockedNode())] + (backend.joinStatus.map { [.backend(.joinStatus($0))] } ?? [])
         } catch {
             return [.joinFailed(Self.describe(error))]
         }

@@ -13,6 +13,8 @@ protocol NodeBackend: AnyObject, Sendable {
     func start(_ node: OpenNode) throws
     /// The keys are about to be wiped (idle lock, quit): stop using them.
     func stop()
+    /// Where this node's own join stands (nil when it is not joining).
+    var joinStatus: JoinStatus? { get }
     /// "host:port" this node listens on, if it listens.
     var listenAddress: String? { get }
     func peers() -> [PeerRow]

@@ -22,8 +22,12 @@ struct Hypha: ParsableCommand {
     )
 
     @OptionGroup var dataDirectory: DataDirectoryOption
+    @OptionGroup var network: NetworkOptions
 
     mutating func run() throws {
-        try AppLauncher.open(dataDirectory: dataDirectory.resolved())
+        for peer in network.peers { _ = try PeerAddress(parsing: peer) }
+        if let listen = network.listen { _ = try ListenAddress(parsing: listen) }
+        try AppLauncher.open(dataDirectory: dataDirectory.resolved(),
+                             backend: NetworkBackend(listen: network.listen, peers: network.peers))
     }
 }

@@ -37,28 +37,10 @@ struct JoinCommand: ParsableCommand {
         let directory = DataDirectory(dataDirectory.resolved())
         let secret = try passphrase.read()
         defer { secret.wipe() }
-        var config: NodeConfig
-        let keys: IdentityKeys
-        if directory.exists {
-            config = try directory.loadConfig()
-            guard config.role == .full, config.domain == canonicalDomain else {
-                throw DataDirectoryError.alreadyExists(directory.url.path)
-            }
-            keys = try Identity.derive(passphrase: secret, domain: canonicalDomain, deviceID: config.device)
-            guard keys.databaseID.hex == config.database else {
-                throw WrongPassphrase(derived: keys.databaseID, expected: PublicKey(hex: config.database) ?? keys.databaseID)
-            }
-        } else {
-            let nodeName = try NodeName.validated(name)
-            let deviceID = DeviceID.random()
-            keys = try Identity.derive(passphrase: secret, domain: canonicalDomain, deviceID: deviceID)
-            config = NodeConfig(database: keys.databaseID, domain: canonicalDomain, nodeName: nodeName, deviceID: deviceID,
-                                deviceKey: keys.device?.publicKey, role: .full)
-            try directory.create(config: config)
-        }
-        LogSetup.bootstrap(file: directory.logURL)
-        let database = try directory.openDatabase(config: config)
-        try database.unlock(keys)
+        let node = try NodeJoining.prepare(in: directory, domain: canonicalDomain, nodeName: try NodeName.validated(name),
+                                           passphrase: secret, peers: [])
+        var config = node.config
+        let keys = node.keys, database = node.database
         let listen = try network.listenAddress(config: config, default: nil)
         let peers = try network.peerAddresses(directory: directory, config: &config)
         EventPrinter.emit(json: json, text: "database \(keys.databaseID.hex); node \(Sanitise.forTerminal(config.nodeName)) in \(directory.url.path)",

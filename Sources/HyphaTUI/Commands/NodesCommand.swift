@@ -58,7 +58,6 @@ struct RevokeCommand: ParsableCommand {
         if target.key == session.keys?.device?.publicKey {
             throw OperationalFailure(message: "that is this node; revoke it from another node")
         }
-        if target.status == .removed { throw OperationalFailure(message: "\(Sanitise.forTerminal(target.name ?? target.key.shortHex)) is already revoked") }
         let (_, cutoff) = try session.database.revoke(writer: target.key)
         Output.line("revoked \(Sanitise.forTerminal(target.name ?? "node")) (\(target.key.shortHex)): its first \(cutoff) entries stay, later ones are ignored everywhere")
     }

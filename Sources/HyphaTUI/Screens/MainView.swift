@@ -25,6 +25,8 @@ enum MainView {
             if case .authorise = modal.purpose {
                 let waiting = AuthorisationQueue.waiting(state)
                 dialog.footer = waiting > 0 ? "\(waiting) more pending" : nil
+                // Letter keys are held back for a moment so a person typing cannot approve by accident.
+                if model.now - modal.openedAt < MainScreen.alertGrace { dialog.footer = "read it first: keys work in a moment" }
             }
             dialog.render(in: layout.body, buffer: &buffer, theme: theme)
         }

@@ -1,0 +1,154 @@
+import Dispatch
+import Foundation
+import HyphaEngine
+import Synchronization
+
+/// The app's node runtime: while the app is open it is a full node (listening, connecting to
+/// saved peers, replicating, relaying, answering authorisation requests).
+final class NetworkBackend: NodeBackend {
+    private struct State {
+        var handler: (@Sendable (BackendEvent) -> Void)?
+        var runtime: NodeRuntime?
+    }
+    private let state = Mutex(State())
+    private let listen: String?
+    private let extraPeers: [String]
+
+    /// `listen` and `peers` come from the command line; otherwise the node's config decides.
+    init(listen: String? = nil, peers: [String] = []) {
+        self.listen = listen
+        extraPeers = peers
+    }
+
+    func setEventHandler(_ handler: @escaping @Sendable (BackendEvent) -> Void) {
+        state.withLock { $0.handler = handler }
+    }
+
+    /// Starts the runtime the first time; after an idle lock it only gets the keys back.
+    func start(_ node: OpenNode) throws {
+        if let runtime = state.withLock({ $0.runtime }) {
+            try runtime.unlock(node.keys)
+            return
+        }
+        var config = node.config
+        let peers = try extraPeers.map { try PeerAddress(parsing: $0) }
+            + config.peers.compactMap { try? PeerAddress(parsing: $0) }
+        for peer in extraPeers where !config.peers.contains(peer) { config.peers.append(peer) }
+        if config.peers != node.config.peers { try node.directory.save(config) }
+        let writable = try node.keys.device.map { try node.database.status(of: $0.publicKey) == .authorised } ?? false
+        let runtime = NodeRuntime(config: config, database: node.database, keys: node.keys,
+                                  options: .command(config: config, listen: nil, peers: unique(peers), writable: writable))
+        runtime.observe { [weak self] event in self?.forward(event) }
+        state.withLock { $0.runtime = runtime }
+        try startListening(runtime, config: config)
+    }
+
+    /// Listens where asked (or the saved address, or the default port); if that address is
+    /// taken, on a free port instead, so a second node on one machine still works.
+    private func startListening(_ runtime: NodeRuntime, config: NodeConfig) throws {
+        let preferred = try ListenAddress(parsing: listen ?? config.listen ?? "0.0.0.0:\(WireLimits.defaultPort)")
+        let done = DispatchSemaphore(value: 0)
+        let failure = Mutex<(any Error)?>(nil)
+        Task.detached {
+            do {
+                try await runtime.start()
+                try await runtime.startListening(on: preferred)
+            } catch {
+                if self.listen == nil, let fallback = try? ListenAddress(parsing: "0.0.0.0:0"),
+                   (try? await runtime.startListening(on: fallback)) != nil {
+                    self.emit(.peersChanged)
+                } else {
+                    failure.withLock { $0 = error }
+                }
+            }
+            done.signal()
+        }
+        done.wait()
+        if let error = failure.withLock({ $0 }) { throw error }
+    }
+
+    func stop() { state.withLock { $0.runtime }?.lock() }
+
+    var listenAddress: String? { state.withLock { $0.runtime }?.listenAddress }
+
+    var joinStatus: JoinStatus? {
+        state.withLock { $0.runtime }?.joinStatus.flatMap(Self.appStatus)
+    }
+
+    func peers() -> [PeerRow] {
+        (state.withLock { $0.runtime }?.peers() ?? []).map {
+            PeerRow(address: $0.address, transport: $0.transport == .websocket ? "ws" : "tcp",
+                    nodeName: Sanitise.forTerminal($0.nodeName, limit: 40) + ($0.flags.contains(.alwaysOn) ? " (always-on)" : ""),
+                    syncState: $0.syncState.rawValue)
+        }
+    }
+
+    func pendingRequests() -> [RequestRow] {
+        ((try? state.withLock { $0.runtime }?.pendingRequests()) ?? []).map(RequestRow.init)
+    }
+
+    func authorise(requestID: String) throws {
+        try runtime().authorise(try runtime().database.authorisationRequests().resolve(requestID))
+    }
+
+    func deny(requestID: String) throws {
+        try runtime().deny(try runtime().database.authorisationRequests().resolve(requestID))
+    }
+
+    func revoke(writer: PublicKey) throws {
+        try runtime().database.revoke(writer: writer)
+    }
+
+    func join(_ request: JoinRequest) throws -> OpenNode {
+        defer { request.passphrase.wipe() }
+        emit(.joinStatus(.connecting(peer: request.peer)))
+        _ = try PeerAddress(parsing: request.peer)
+        let node = try NodeJoining.prepare(in: request.directory, domain: request.domain, nodeName: request.nodeName,
+                                           passphrase: request.passphrase, peers: [request.peer])
+        try start(node)
+        return node
+    }
+
+    private func runtime() throws -> NodeRuntime {
+        guard let runtime = state.withLock({ $0.runtime }) else { throw NodeError.locked }
+        return runtime
+    }
+
+    private func emit(_ event: BackendEvent) { state.withLock { $0.handler }?(event) }
+
+    private func forward(_ event: NodeEvent) {
+        switch event {
+        case .peerConnected, .peerDisconnected, .syncProgress, .listening, .connectFailed:
+            emit(.peersChanged)
+        case let .authorisationRequested(record):
+            emit(.requestArrived(RequestRow(record)))
+        case .requestsChanged:
+            emit(.requestsChanged)
+        case let .joinStatus(status):
+            if let status = Self.appStatus(status) { emit(.joinStatus(status)) }
+        case .databaseChanged, .ephemeralReceived, .notice:
+            break
+        }
+    }
+
+    private static func appStatus(_ status: HyphaEngine.JoinStatus) -> JoinStatus? {
+        switch status.state {
+        case .waiting: return .waitingForApproval(code: status.code?.formatted ?? "…")
+        case .authorised: return .authorised
+        case .denied: return .denied
+        case .cancelled: return nil
+        }
+    }
+
+    private func unique(_ peers: [PeerAddress]) -> [PeerAddress] {
+        var seen: [PeerAddress] = []
+        for peer in peers where !seen.contains(peer) { seen.append(peer) }
+        return seen
+    }
+}
+
+extension RequestRow {
+    init(_ record: AuthorisationRecord) {
+        self.init(id: record.requestID.hex, nodeName: record.nodeName, code: record.code.formatted, deviceKey: record.deviceKey.hex)
+    }
+}
