@@ -46,7 +46,7 @@ struct HyphaProcess {
 }
 
 /// A temporary directory removed when the test ends.
-final class TemporaryDirectory {
+final class TemporaryDirectory: Sendable {
     let url: URL
 
     init() {

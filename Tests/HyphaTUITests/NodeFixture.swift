@@ -3,7 +3,8 @@ import Foundation
 
 /// A node created with the real `hypha new` in a temporary directory, and a runner for
 /// commands against it (the passphrase comes from a file, as scripts do).
-final class NodeFixture {
+// `@unchecked Sendable`: its state is set in init and only read afterwards.
+final class NodeFixture: @unchecked Sendable {
     static let words = ["abdominal", "backspace", "cardboard", "supernova", "earphone", "enigmatic", "gallantly", "handiwork"]
     let temp = TemporaryDirectory()
     let passphraseFile: String
