@@ -73,14 +73,15 @@ import Testing
         }
     }
 
-    @Test func hostileNamesAreKeptAsSentButDisplayInert() throws {
+    @Test func hostileNamesAreRefusedAndNeverReachAnAlert() throws {
         let hostile = ["\u{1B}[2J", "\u{1B}]0;pwned\u{07}", "\r", "evil\u{202E}gnp.exe", "\u{2066}a\u{2069}", "a\u{200D}b", "\u{9B}31m", "nul\u{0}byte"]
         for name in hostile {
-            let request = try verified(body(name: Array(name.utf8)))
-            #expect(request.message.nodeName == name)
-            #expect(!request.displayName.unicodeScalars.contains(where: Sanitise.isDangerous), "\(request.displayName.debugDescription)")
-            #expect(!request.displayName.utf8.contains(0x1B))
+            #expect(throws: AuthorisationRejection.nameHasControlCharacters) { try decode(body(name: Array(name.utf8))).get() }
         }
+        // Any other name is kept exactly and displays as it is.
+        let request = try verified(body(name: Array("Jørgen's 作者 laptop ✓".utf8)))
+        #expect(request.message.nodeName == "Jørgen's 作者 laptop ✓")
+        #expect(request.displayName == "Jørgen's 作者 laptop ✓")
     }
 
     @Test func namesThatAreTooLongEmptyOrNotUTF8AreRejected() {

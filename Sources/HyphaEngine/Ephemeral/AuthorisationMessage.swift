@@ -6,6 +6,8 @@ public enum AuthorisationRejection: Error, Equatable, Sendable, CustomStringConv
     case emptyName
     case nameTooLong(Int)
     case nameNotUTF8
+    /// Control, bidirectional or invisible characters: never in a real node's name.
+    case nameHasControlCharacters
     case badProof
     case reasonNotUTF8
 
@@ -16,6 +18,7 @@ public enum AuthorisationRejection: Error, Equatable, Sendable, CustomStringConv
         case .emptyName: return "the node name is empty"
         case let .nameTooLong(n): return "the node name is \(n) bytes (at most \(AuthorisationLimits.nodeNameBytes))"
         case .nameNotUTF8: return "the node name is not valid UTF-8"
+        case .nameHasControlCharacters: return "the node name contains control or invisible characters"
         case .badProof: return "the proof of possession of the device key does not verify"
         case .reasonNotUTF8: return "the deny reason is not valid UTF-8"
         }
@@ -85,6 +88,7 @@ public enum AuthorisationMessage: Sendable, Equatable {
         try r.expectEnd() // structure first: no signature check for a malformed body
         guard !nameBytes.isEmpty else { throw AuthorisationRejection.emptyName }
         guard let name = String(validating: nameBytes, as: UTF8.self) else { throw AuthorisationRejection.nameNotUTF8 }
+        guard !name.unicodeScalars.contains(where: Sanitise.isDangerous) else { throw AuthorisationRejection.nameHasControlCharacters }
         guard deviceKey.isValidPoint else { throw AuthorisationRejection.invalidDeviceKey }
         let signed = AuthorisationRequestMessage.proofMessage(databaseID: databaseID, requestID: id,
                                                               deviceKey: deviceKey, nodeName: nameBytes)
