@@ -53,7 +53,9 @@ extension HyphaDatabase {
             let appendStart = log.length
             try LogStore.append(db, writer: &log, blocks: fresh.blocks, roots: extended, signatures: fresh.signatures)
             try MembershipState.extract(db, database: databaseID, writerID: log.id, start: appendStart, blocks: fresh.blocks)
-            if let dataKey { _ = try applyView(db, dataKey: dataKey) }
+            if let dataKey {
+                _ = try applyView(db, dataKey: dataKey, preloaded: (log.id, appendStart, fresh.blocks))
+            }
             stored = true
             return .stored(newLength: extended.length)
         }

@@ -98,9 +98,9 @@ public final class HyphaDatabase: Sendable {
     }
 
     /// Runs the applier, rebuilding the view when a log's accepted length dropped.
-    func applyView(_ db: Database, dataKey: SecureBytes) throws -> Int {
+    func applyView(_ db: Database, dataKey: SecureBytes, preloaded: (writerID: Int64, start: UInt64, blocks: [[UInt8]])? = nil) throws -> Int {
         var applier = try ViewApplier(db, database: databaseID, dataKey: dataKey)
-        switch try applier.run() {
+        switch try applier.run(preloaded: preloaded) {
         case let .applied(count): return count
         case .needsRebuild: return try rebuildView(db, dataKey: dataKey)
         }

@@ -18,13 +18,24 @@ struct ViewApplier {
         case needsRebuild
     }
 
-    private struct LogState {
-        var key: PublicKey
+    /// A class so that the per-entry bookkeeping mutates in place (no copy of the clock).
+    private final class LogState {
+        let key: PublicKey
         var stored: UInt64
         var accepted: UInt64
         var applied: UInt64
+        /// The clock of the last applied entry, without this log's own component (which is
+        /// always `applied`).
         var clock: VectorClock
         var dirty = false
+
+        init(key: PublicKey, stored: UInt64, accepted: UInt64, applied: UInt64, clock: VectorClock) {
+            self.key = key
+            self.stored = stored
+            self.accepted = accepted
+            self.applied = applied
+            self.clock = clock
+        }
     }
 
     private let db: Database
@@ -33,6 +44,10 @@ struct ViewApplier {
     let membership: MembershipState
     private var logs: [Int64: LogState] = [:]
     private var ids: [PublicKey: Int64] = [:]
+    /// Writer row id → key, for the display winner's tie-break.
+    private var keys: [Int64: PublicKey] = [:]
+    /// Blocks the caller already holds (just verified and stored), so they are not read back.
+    private var preloaded: (writerID: Int64, start: UInt64, blocks: [[UInt8]])?
     private var appliedCount = 0
 
     init(_ db: Database, database: DatabaseID, dataKey: SecureBytes) throws {
@@ -57,22 +72,26 @@ struct ViewApplier {
             let (applied, clock) = states[id] ?? (0, VectorClock())
             logs[id] = LogState(key: key, stored: stored, accepted: accepted, applied: applied, clock: clock)
             ids[key] = id
+            keys[id] = key
         }
     }
 
-    /// Applies every block that is ready, until nothing more is.
-    mutating func run() throws -> Outcome {
+    /// Applies every block that is ready, until nothing more is. `preloaded` are blocks of one
+    /// log the caller holds already (a chunk just stored), used instead of reading them back.
+    mutating func run(preloaded: (writerID: Int64, start: UInt64, blocks: [[UInt8]])? = nil) throws -> Outcome {
+        self.preloaded = preloaded
         if logs.values.contains(where: { $0.applied > $0.accepted }) { return .needsRebuild }
         var progress = true
         while progress {
             progress = false
             for id in logs.keys.sorted() {
                 while let state = logs[id], state.applied < min(state.stored, state.accepted) {
-                    let end = min(state.stored, state.accepted, state.applied + 512)
-                    let blocks = try LogStore.blocks(db, writerID: id, range: state.applied..<end)
+                    let start = state.applied   // `state` is a reference: apply() advances it
+                    let end = min(state.stored, state.accepted, start + 512)
+                    let blocks = try readBlocks(writerID: id, range: start..<end)
                     var advanced = 0
                     for (offset, block) in blocks.enumerated() {
-                        guard try apply(writerID: id, index: state.applied + UInt64(offset), block: block) else { break }
+                        guard try apply(writerID: id, index: start + UInt64(offset), block: block) else { break }
                         advanced += 1
                     }
                     if advanced == 0 { break }
@@ -106,6 +125,7 @@ struct ViewApplier {
             logs[writerID] = LogState(key: key, stored: 0, accepted: membership.acceptedLength(of: key, storedLength: 0, forkedAt: nil) { _ in nil },
                                       applied: 0, clock: VectorClock())
             ids[key] = writerID
+            keys[writerID] = key
         }
         logs[writerID]?.stored = newLength
     }
@@ -114,84 +134,95 @@ struct ViewApplier {
     /// decrypting them. Their dependencies are the whole current view, so they follow every
     /// existing head of their keys.
     mutating func applyLocal(writerID: Int64, start: UInt64, operations: [LocalOperation], dependencies: [DataOperation.Dependency]) throws {
-        guard var state = logs[writerID], state.applied == start, start + UInt64(operations.count) <= state.stored else {
+        guard let state = logs[writerID], state.applied == start, start + UInt64(operations.count) <= state.stored else {
             _ = try run()   // not the fast case: apply from the stored blocks instead
             return
         }
-        var clock = state.clock
-        for dep in dependencies where dep.length > 0 {
-            guard let x = ids[dep.writer] else { continue }
-            clock.merge(try clockAt(writerID: x, index: dep.length - 1))
-            clock[x] = max(clock[x], dep.length)
+        if !dependencies.isEmpty {
+            for dep in dependencies where dep.length > 0 {
+                guard let x = ids[dep.writer] else { continue }
+                state.clock.merge(try clockAt(writerID: x, index: dep.length - 1))
+                state.clock[x] = max(state.clock[x], dep.length)
+            }
+            state.clock[writerID] = 0   // the own component is implicit
+            var checkpoint = state.clock
+            checkpoint[writerID] = start + 1
+            try saveCheckpoint(writerID: writerID, index: start, clock: checkpoint)
         }
-        if !dependencies.isEmpty { clock[writerID] = start + 1; try saveCheckpoint(writerID: writerID, index: start, clock: clock) }
         for (offset, op) in operations.enumerated() {
-            let index = start + UInt64(offset)
             if let op = op.data {
-                try ViewRegister.replaceAll(db, key: op.key, writerID: writerID, writerKey: state.key, index: index,
+                try ViewRegister.replaceAll(db, key: op.key, writerID: writerID, index: start + UInt64(offset),
                                             tombstone: op.value == nil, timestamp: op.timestamp)
                 appliedCount += 1
             }
         }
-        clock[writerID] = start + UInt64(operations.count)
-        state.clock = clock
         state.applied = start + UInt64(operations.count)
         state.dirty = true
-        logs[writerID] = state
         try saveStates()
     }
 
     /// Applies one block if its dependencies are satisfied; false when it must wait.
     private mutating func apply(writerID: Int64, index: UInt64, block: [UInt8]) throws -> Bool {
-        guard var state = logs[writerID] else { return false }
+        guard let state = logs[writerID] else { return false }
         let entry: Entry
         do {
             entry = try Entry.decode(block)
         } catch {
             try ViewInvalid.record(db, writerID: writerID, index: index, reason: "\(error)")
-            return advance(writerID, &state)
+            return advance(state)
         }
-        guard case let .data(op) = entry else { return advance(writerID, &state) }   // membership: indexed on arrival
+        guard case let .data(op) = entry else { return advance(state) }   // membership: indexed on arrival
 
-        // Readiness and the entry's full vector clock.
-        var clock = state.clock
-        var changed = false
+        // Readiness first (nothing changes until every dependency is met), then the clock.
+        var needed: [(Int64, UInt64)] = []
         for dep in op.dependencies where dep.writer != state.key {
             guard let x = ids[dep.writer], let other = logs[x], membership.status(of: dep.writer) != .unknown else { return false }
-            let needed = min(dep.length, other.accepted)
-            guard other.applied >= needed else { return false }
-            if needed > clock[x] {
-                clock.merge(try clockAt(writerID: x, index: needed - 1))
-                clock[x] = max(clock[x], needed)
-                changed = true
-            }
+            let length = min(dep.length, other.accepted)
+            guard other.applied >= length else { return false }
+            if length > state.clock[x] { needed.append((x, length)) }
         }
-        clock[writerID] = index + 1
-        if changed { try saveCheckpoint(writerID: writerID, index: index, clock: clock) }
-        state.clock = clock
+        if !needed.isEmpty {
+            for (x, length) in needed {
+                state.clock.merge(try clockAt(writerID: x, index: length - 1))
+                state.clock[x] = max(state.clock[x], length)
+            }
+            state.clock[writerID] = 0   // the own component is implicit
+            var checkpoint = state.clock
+            checkpoint[writerID] = index + 1
+            try saveCheckpoint(writerID: writerID, index: index, clock: checkpoint)
+        }
 
         guard let payload = op.open(database: database, writer: state.key, dataKey: dataKey) else {
             try ViewInvalid.record(db, writerID: writerID, index: index, reason: EntryError.undecryptable.description)
-            return advance(writerID, &state)
+            return advance(state)
         }
-        try ViewRegister.apply(db, key: payload.key, writerID: writerID, writerKey: state.key, index: index,
-                               tombstone: payload.value == nil, timestamp: op.timestamp, clock: clock, keys: keyOf)
+        try ViewRegister.apply(db, key: payload.key, writerID: writerID, index: index, tombstone: payload.value == nil,
+                               timestamp: op.timestamp, clock: state.clock, keys: keys)
         appliedCount += 1
-        return advance(writerID, &state)
+        return advance(state)
     }
 
-    private mutating func advance(_ writerID: Int64, _ state: inout LogState) -> Bool {
+    private func advance(_ state: LogState) -> Bool {
         state.applied += 1
         state.dirty = true
-        logs[writerID] = state
         return true
     }
 
-    private func keyOf(_ writerID: Int64) -> PublicKey? { logs[writerID]?.key }
+    private func readBlocks(writerID: Int64, range: Range<UInt64>) throws -> [[UInt8]] {
+        if let preloaded, preloaded.writerID == writerID, range.lowerBound >= preloaded.start,
+           range.upperBound <= preloaded.start + UInt64(preloaded.blocks.count) {
+            return Array(preloaded.blocks[Int(range.lowerBound - preloaded.start)..<Int(range.upperBound - preloaded.start)])
+        }
+        return try LogStore.blocks(db, writerID: writerID, range: range)
+    }
 
     /// The full clock of entry `index` of a log: its latest checkpoint at or before it.
     private func clockAt(writerID: Int64, index: UInt64) throws -> VectorClock {
-        if let state = logs[writerID], state.applied == index + 1 { return state.clock }
+        if let state = logs[writerID], state.applied == index + 1 {
+            var clock = state.clock
+            clock[writerID] = index + 1
+            return clock
+        }
         var clock = VectorClock()
         if let row = try Row.fetchOne(db, sql: """
             SELECT clock FROM view_clocks WHERE writer_id = ? AND idx <= ? ORDER BY idx DESC LIMIT 1
@@ -211,7 +242,7 @@ struct ViewApplier {
         for (id, state) in logs where state.dirty {
             try db.execute(sql: "INSERT OR REPLACE INTO view_state (writer_id, applied, clock) VALUES (?, ?, ?)",
                            arguments: [id, Int64(bitPattern: state.applied), Data(state.clock.encoded)])
-            logs[id]?.dirty = false
+            state.dirty = false
         }
     }
 }

@@ -10,29 +10,34 @@ enum ViewRegister {
         var timestamp: UInt64
     }
 
-    /// Adds the operation (writer, index) whose full clock is `clock`: heads it follows go.
-    static func apply(_ db: Database, key: String, writerID: Int64, writerKey: PublicKey, index: UInt64,
-                      tombstone: Bool, timestamp: UInt64, clock: VectorClock, keys: (Int64) -> PublicKey?) throws {
+    /// Adds the operation (writer, index) whose clock is `clock` (other logs' components; every
+    /// earlier entry of its own log is implicitly followed): the heads it follows go.
+    static func apply(_ db: Database, key: String, writerID: Int64, index: UInt64, tombstone: Bool, timestamp: UInt64,
+                      clock: VectorClock, keys: [Int64: PublicKey]) throws {
         let existing = try heads(db, key: key)
-        let remaining = existing.filter { !clock.covers(writer: $0.writerID, index: $0.index) }
+        let follows = { (head: Head) in head.writerID == writerID ? head.index < index : clock.covers(writer: head.writerID, index: head.index) }
+        let remaining = existing.filter { !follows($0) }
         if remaining.count != existing.count {
             if remaining.isEmpty {
                 try db.cachedStatement(sql: "DELETE FROM view_heads WHERE key = ?").execute(arguments: [key])
             } else {
                 let delete = try db.cachedStatement(sql: "DELETE FROM view_heads WHERE key = ? AND writer_id = ? AND idx = ?")
-                for head in existing where clock.covers(writer: head.writerID, index: head.index) {
+                for head in existing where follows(head) {
                     try delete.execute(arguments: [key, head.writerID, Int64(bitPattern: head.index)])
                 }
             }
         }
         let new = Head(writerID: writerID, index: index, tombstone: tombstone, timestamp: timestamp)
         try insert(db, key: key, new)
-        try summarise(db, key: key, heads: remaining + [new], keys: keys)
+        if remaining.isEmpty {
+            try writeSummary(db, key: key, heads: 1, live: tombstone ? 0 : 1, winner: new)
+        } else {
+            try summarise(db, key: key, heads: remaining + [new], keys: keys)
+        }
     }
 
     /// Fast path for an operation known to follow every head of `key` (a local write).
-    static func replaceAll(_ db: Database, key: String, writerID: Int64, writerKey: PublicKey, index: UInt64,
-                           tombstone: Bool, timestamp: UInt64) throws {
+    static func replaceAll(_ db: Database, key: String, writerID: Int64, index: UInt64, tombstone: Bool, timestamp: UInt64) throws {
         try db.cachedStatement(sql: "DELETE FROM view_heads WHERE key = ?").execute(arguments: [key])
         let head = Head(writerID: writerID, index: index, tombstone: tombstone, timestamp: timestamp)
         try insert(db, key: key, head)
@@ -51,9 +56,9 @@ enum ViewRegister {
             .execute(arguments: [key, head.writerID, Int64(bitPattern: head.index), head.tombstone, Int64(bitPattern: head.timestamp)])
     }
 
-    private static func summarise(_ db: Database, key: String, heads: [Head], keys: (Int64) -> PublicKey?) throws {
+    private static func summarise(_ db: Database, key: String, heads: [Head], keys: [Int64: PublicKey]) throws {
         let live = heads.filter { !$0.tombstone }
-        let winner = displayWinner(live.isEmpty ? heads : live, keys: keys)
+        let winner = displayWinner(live.isEmpty ? heads : live) { keys[$0] }
         try writeSummary(db, key: key, heads: heads.count, live: live.count, winner: winner)
     }
 
