@@ -6,9 +6,8 @@
 #   scripts/screenshots.sh            every scene that this build can show
 #   scripts/screenshots.sh main       only the named scenes
 #
-# Scenes that need two nodes talking (conflict, authorise, peers) are listed in NETWORK_SCENES
-# and skipped until the node runtime (NodeBackend with networking) is in the build: add their
-# steps in the scene_* functions below.
+# The conflict, authorise and peers scenes run other real nodes in the background (`hypha
+# join`, `hypha serve`) next to the app.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -64,13 +63,92 @@ scene_main() {
   stop_app
 }
 
-# Need the network runtime (two nodes): see the header.
-NETWORK_SCENES="conflict authorise peers"
-scene_conflict() { echo "skipped conflict: two writers need the network runtime"; }
-scene_authorise() { echo "skipped authorise: an authorisation request needs the network runtime"; }
-scene_peers() { echo "skipped peers: connected peers need the network runtime"; }
+# Background nodes: bg NAME ARGS… runs `hypha ARGS… --json` with the test passphrase, its events
+# in $E2E_WORK/NAME.out; bg_wait NAME TEXT waits for TEXT there; bg_stop NAME stops it.
+bg() {
+  local name=$1
+  shift
+  HYPHA_PASSPHRASE_FILE="$PASSPHRASE_FILE" "$HYPHA" "$@" --json >"$E2E_WORK/$name.out" 2>&1 &
+  echo $! >"$E2E_WORK/$name.pid"
+}
+bg_wait() {
+  local deadline=$(( $(date +%s) + ${3:-20} ))
+  while ! grep -qF -- "$2" "$E2E_WORK/$1.out" 2>/dev/null; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "no '$2' from $1"; cat "$E2E_WORK/$1.out"; return 1; }
+    sleep 0.05
+  done
+}
+bg_stop() { kill "$(cat "$E2E_WORK/$1.pid")" 2>/dev/null; wait "$(cat "$E2E_WORK/$1.pid")" 2>/dev/null; }
 
-scenes=${*:-"welcome unlock main $NETWORK_SCENES"}
+# A second writer ("desktop"), signed in with the passphrase.
+make_desktop() {
+  [ -d "$E2E_WORK/desktop" ] && return 0
+  bg desktop-sign-in join --domain example.org --data-dir "$E2E_WORK/desktop" --name desktop --self-authorise
+  bg_wait desktop-sign-in selfAuthorised && bg_stop desktop-sign-in
+}
+
+scene_conflict() {
+  [ -d "$NODE_DIR" ] || make_node
+  make_desktop || return 1
+  # Both nodes edit the same entry without seeing each other's edit, then sync.
+  hypha_cli put "todo/today" "buy oat milk, call the dentist"
+  HYPHA_PASSPHRASE_FILE="$PASSPHRASE_FILE" "$HYPHA" put --data-dir "$E2E_WORK/desktop" "todo/today" "book the ferry, buy oat milk"
+  local port
+  port=$(free_port)
+  bg origin serve --data-dir "$NODE_DIR" --listen "127.0.0.1:$port"
+  bg_wait origin listening || return 1
+  bg desktop serve --data-dir "$E2E_WORK/desktop" --listen 127.0.0.1:0 --peer "127.0.0.1:$port"
+  bg_wait desktop synced && bg_wait origin synced
+  bg_stop desktop; bg_stop origin
+  start_app_in "$NODE_DIR"
+  unlock || return 1
+  wait_for "2 values" 10 || return 1
+  keys Home
+  while ! screen | grep -q "▶ todo/today"; do keys Down; sleep 0.05; done
+  keys Tab
+  wait_for "2 values in conflict" 5 && shot conflict
+  stop_app
+}
+
+scene_authorise() {
+  [ -d "$NODE_DIR" ] || make_node
+  local port
+  port=$(free_port)
+  start_app_session S "$NODE_DIR" --listen "127.0.0.1:$port"
+  unlock || return 1
+  bg phone join --domain example.org --data-dir "$E2E_WORK/phone" --name phone --peer "127.0.0.1:$port"
+  wait_for "Authorise node \"phone\"" 20 && wait_gone "keys work in a moment" 5 && shot authorise
+  keys d
+  wait_gone "Authorise node \"phone\"" 5
+  bg_stop phone
+  stop_app
+  rm -rf "$E2E_WORK/phone"
+}
+
+scene_peers() {
+  [ -d "$NODE_DIR" ] || make_node
+  make_desktop || return 1
+  # A revoked node for the nodes pane.
+  bg old join --domain example.org --data-dir "$E2E_WORK/old" --name old-phone --self-authorise
+  bg_wait old selfAuthorised && bg_stop old
+  local port database
+  port=$(free_port)
+  database=$("$HYPHA" id --domain example.org --passphrase-file "$PASSPHRASE_FILE")
+  bg old-serve serve --data-dir "$E2E_WORK/old" --listen 127.0.0.1:0 --peer "127.0.0.1:$port"
+  start_app_session S "$NODE_DIR" --listen "127.0.0.1:$port"
+  unlock || return 1
+  bg_wait old-serve synced && bg_stop old-serve
+  hypha_cli revoke old-phone >/dev/null
+  bg desktop serve --data-dir "$E2E_WORK/desktop" --listen 127.0.0.1:0 --peer "ws://127.0.0.1:$port"
+  bg relay serve --always-on --database "$database" --name relay --data-dir "$E2E_WORK/relay" --listen 127.0.0.1:0 --peer "127.0.0.1:$port"
+  wait_for "desktop" 20 && wait_for "relay" 20 && wait_for "revoked" 20 || return 1
+  keys Tab Tab
+  wait_for "synced" 10 && shot peers
+  bg_stop desktop; bg_stop relay
+  stop_app
+}
+
+scenes=${*:-"welcome unlock main conflict authorise peers"}
 for scene in $scenes; do
   if ! "scene_$scene"; then
     echo "scene $scene failed"

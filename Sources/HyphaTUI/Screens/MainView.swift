@@ -60,10 +60,12 @@ enum MainView {
         let peers = state.peers
         ListView(rowCount: peers.count, state: state.peerList, focused: state.focus == .peers,
                  emptyText: state.listenAddress == nil ? "No peers: this node runs locally." : "No peers connected.") { i in
+            // Most telling first, so a narrow pane cuts only the address.
             let peer = peers[i]
-            return Line([Span(Sanitise.forTerminal(peer.address, limit: 40)), Span(" \(peer.transport)", role: .dim),
-                         Span(" \(Sanitise.forTerminal(peer.nodeName ?? "?", limit: 24))"),
-                         Span(" \(peer.syncState)", role: peer.syncState == "synced" ? .success : .dim)])
+            return Line([Span(Sanitise.forTerminal(peer.nodeName ?? "?", limit: 24)),
+                         Span(" \(peer.syncState)", role: peer.syncState == "synced" ? .success : .dim),
+                         Span(" \(peer.transport)", role: .dim),
+                         Span(" \(Sanitise.forTerminal(peer.address, limit: 40))", role: .dim)])
         }
         .render(in: Pane.inner(area), buffer: &buffer, theme: theme)
     }
