@@ -7,7 +7,7 @@ DATA_DIR ?=
 
 # Packages the app needs to build and run, and what the tests need on top.
 RUN_PACKAGES := pkg-config libncurses-dev libsodium-dev libsqlite3-dev tmux ncurses-base
-TEST_PACKAGES := $(RUN_PACKAGES) procps
+TEST_PACKAGES := $(RUN_PACKAGES) procps python3
 
 .PHONY: run test build build-tests deps deps-test e2e bench screenshots clean
 
