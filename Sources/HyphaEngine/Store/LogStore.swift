@@ -38,12 +38,14 @@ enum LogStore {
     static func append(_ db: Database, writer: inout WriterRecord, blocks: [[UInt8]], roots: MerkleRoots, signatures: [SignedTree]) throws {
         guard let signed = signatures.last else { return }
         precondition(roots.length == writer.length + UInt64(blocks.count) && signed.length == roots.length)
-        let insert = try db.cachedStatement(sql: "INSERT INTO blocks (writer_id, idx, data) VALUES (?, ?, ?)")
+        var rows: [DatabaseValueConvertible?] = []
+        rows.reserveCapacity(blocks.count * 3)
         var index = Int64(bitPattern: writer.length)
         for block in blocks {
-            try insert.execute(arguments: [writer.id, index, Data(block)])
+            rows += [writer.id, index, Data(block)]
             index += 1
         }
+        try SQLBatch.insertRows(db, table: "blocks (writer_id, idx, data)", verb: "INSERT", columns: 3, values: rows)
         let insertSignature = try db.cachedStatement(sql: "INSERT OR REPLACE INTO signatures (writer_id, length, tree_hash, signature) VALUES (?, ?, ?, ?)")
         for tree in signatures {
             try insertSignature.execute(arguments: [writer.id, Int64(bitPattern: tree.length), Data(tree.treeHash), Data(tree.signature)])

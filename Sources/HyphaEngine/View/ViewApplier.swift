@@ -86,14 +86,17 @@ struct ViewApplier {
             progress = false
             for id in logs.keys.sorted() {
                 while let state = logs[id], state.applied < min(state.stored, state.accepted) {
-                    let start = state.applied   // `state` is a reference: apply() advances it
+                    let start = state.applied   // `state` is a reference: prepare() advances it
                     let end = min(state.stored, state.accepted, start + 512)
                     let blocks = try readBlocks(writerID: id, range: start..<end)
                     var advanced = 0
+                    var operations: [ViewBatch.Operation] = []
                     for (offset, block) in blocks.enumerated() {
-                        guard try apply(writerID: id, index: start + UInt64(offset), block: block) else { break }
+                        guard let prepared = try prepare(writerID: id, index: start + UInt64(offset), block: block) else { break }
+                        if let operation = prepared { operations.append(operation) }
                         advanced += 1
                     }
+                    appliedCount += try ViewBatch.apply(operations, db, keys: keys)
                     if advanced == 0 { break }
                     progress = true
                     if advanced < blocks.count { break }
@@ -149,36 +152,36 @@ struct ViewApplier {
             checkpoint[writerID] = start + 1
             try saveCheckpoint(writerID: writerID, index: start, clock: checkpoint)
         }
-        for (offset, op) in operations.enumerated() {
-            if let op = op.data {
-                try ViewRegister.replaceAll(db, key: op.key, writerID: writerID, index: start + UInt64(offset),
-                                            tombstone: op.value == nil, timestamp: op.timestamp)
-                appliedCount += 1
-            }
+        let batch = operations.enumerated().compactMap { offset, op in
+            op.data.map { ViewBatch.Operation(key: $0.key, writerID: writerID, index: start + UInt64(offset), tombstone: $0.value == nil,
+                                             timestamp: $0.timestamp, clock: state.clock, followsEverything: true) }
         }
+        appliedCount += try ViewBatch.apply(batch, db, keys: keys)
         state.applied = start + UInt64(operations.count)
         state.dirty = true
         try saveStates()
     }
 
-    /// Applies one block if its dependencies are satisfied; false when it must wait.
-    private mutating func apply(writerID: Int64, index: UInt64, block: [UInt8]) throws -> Bool {
-        guard let state = logs[writerID] else { return false }
+    /// Prepares one block if its dependencies are satisfied (nil when it must wait): advances
+    /// the log and returns the data operation to apply, if the block holds a valid one.
+    private mutating func prepare(writerID: Int64, index: UInt64, block: [UInt8]) throws -> ViewBatch.Operation?? {
+        guard let state = logs[writerID] else { return nil }
         let entry: Entry
         do {
             entry = try Entry.decode(block)
         } catch {
             try ViewInvalid.record(db, writerID: writerID, index: index, reason: "\(error)")
-            return advance(state)
+            advance(state)
+            return .some(nil)
         }
-        guard case let .data(op) = entry else { return advance(state) }   // membership: indexed on arrival
+        guard case let .data(op) = entry else { advance(state); return .some(nil) }   // membership: indexed on arrival
 
         // Readiness first (nothing changes until every dependency is met), then the clock.
         var needed: [(Int64, UInt64)] = []
         for dep in op.dependencies where dep.writer != state.key {
-            guard let x = ids[dep.writer], let other = logs[x], membership.status(of: dep.writer) != .unknown else { return false }
+            guard let x = ids[dep.writer], let other = logs[x], membership.status(of: dep.writer) != .unknown else { return nil }
             let length = min(dep.length, other.accepted)
-            guard other.applied >= length else { return false }
+            guard other.applied >= length else { return nil }
             if length > state.clock[x] { needed.append((x, length)) }
         }
         if !needed.isEmpty {
@@ -191,21 +194,18 @@ struct ViewApplier {
             checkpoint[writerID] = index + 1
             try saveCheckpoint(writerID: writerID, index: index, clock: checkpoint)
         }
-
+        advance(state)
         guard let payload = op.open(database: database, writer: state.key, dataKey: dataKey) else {
             try ViewInvalid.record(db, writerID: writerID, index: index, reason: EntryError.undecryptable.description)
-            return advance(state)
+            return .some(nil)
         }
-        try ViewRegister.apply(db, key: payload.key, writerID: writerID, index: index, tombstone: payload.value == nil,
-                               timestamp: op.timestamp, clock: state.clock, keys: keys)
-        appliedCount += 1
-        return advance(state)
+        return ViewBatch.Operation(key: payload.key, writerID: writerID, index: index, tombstone: payload.value == nil,
+                                   timestamp: op.timestamp, clock: state.clock)
     }
 
-    private func advance(_ state: LogState) -> Bool {
+    private func advance(_ state: LogState) {
         state.applied += 1
         state.dirty = true
-        return true
     }
 
     private func readBlocks(writerID: Int64, range: Range<UInt64>) throws -> [[UInt8]] {

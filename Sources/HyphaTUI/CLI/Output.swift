@@ -1,22 +1,31 @@
 import Foundation
 import HyphaEngine
+import Synchronization
 
-/// Writing command results to standard output: text lines or one JSON document.
+/// Writing command results to standard output: text lines or one JSON document. Every line
+/// goes out in one write under a lock, so lines from different threads (a node's events) never
+/// interleave.
 enum Output {
+    private static let lock = Mutex(())
+
     /// Prints `value` as JSON with sorted keys on one line.
     static func json(_ value: Any) throws {
-        let data = try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])
-        FileHandle.standardOutput.write(data)
-        FileHandle.standardOutput.write(Data("\n".utf8))
+        var data = try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])
+        data.append(0x0A)
+        write(data, to: .standardOutput)
     }
 
     static func line(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        write(Data((text + "\n").utf8), to: .standardOutput)
     }
 
     /// A progress or status note for people, on stderr so that stdout stays scriptable.
     static func note(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        write(Data((text + "\n").utf8), to: .standardError)
+    }
+
+    private static func write(_ data: Data, to handle: FileHandle) {
+        lock.withLock { _ in handle.write(data) }
     }
 }
 
