@@ -108,7 +108,7 @@ import Testing
         try queue.write { db in
             try db.execute(sql: """
                 UPDATE blocks SET data = CAST(zeroblob(1) AS BLOB) || substr(data, 2)
-                WHERE writer_id = (SELECT id FROM writers WHERE key = ?) AND idx = 5
+                WHERE id = ((SELECT id FROM writers WHERE key = ?) << 40) | 5
                 """, arguments: [Data(a.deviceKey.bytes)])
         }
         let problems = try a.database.verifyLogs()

@@ -73,6 +73,7 @@ extension HyphaDatabase {
         if chunk.blocks.contains(where: { $0.count > EntryLimits.maxBlockBytes }) { return "a block is larger than \(EntryLimits.maxBlockBytes) bytes" }
         let (end, overflow) = chunk.start.addingReportingOverflow(UInt64(chunk.blocks.count))
         guard !overflow, let last = chunk.signatures.last, last.length == end else { return "the blocks do not end at a signed length" }
+        if end > LogStore.maxLength { return "a log longer than \(LogStore.maxLength) blocks" }
         var previous = chunk.start
         for tree in chunk.signatures {
             if tree.length <= previous || tree.length > end { return "signed lengths out of order" }

@@ -13,6 +13,11 @@ struct WriterRecord: Sendable {
 /// Reading and writing logs (writers, blocks, signatures) inside a database transaction.
 /// Nothing here checks signatures: callers verify before calling `append`.
 enum LogStore {
+    /// Logs hold at most 2^40 blocks: a block's row id is its writer's row id << 40 | index.
+    static let maxLength: UInt64 = 1 << 40
+
+    static func blockID(writerID: Int64, index: UInt64) -> Int64 { writerID << 40 | Int64(bitPattern: index) }
+
     static func writer(_ db: Database, key: PublicKey) throws -> WriterRecord? {
         try Row.fetchOne(db, sql: "SELECT * FROM writers WHERE key = ?", arguments: [Data(key.bytes)]).map(record)
     }
@@ -38,14 +43,14 @@ enum LogStore {
     static func append(_ db: Database, writer: inout WriterRecord, blocks: [[UInt8]], roots: MerkleRoots, signatures: [SignedTree]) throws {
         guard let signed = signatures.last else { return }
         precondition(roots.length == writer.length + UInt64(blocks.count) && signed.length == roots.length)
-        var rows: [DatabaseValueConvertible?] = []
-        rows.reserveCapacity(blocks.count * 3)
-        var index = Int64(bitPattern: writer.length)
+        var rows: [DatabaseValue] = []
+        rows.reserveCapacity(blocks.count * 2)
+        var id = blockID(writerID: writer.id, index: writer.length)
         for block in blocks {
-            rows += [writer.id, index, Data(block)]
-            index += 1
+            rows += [id.databaseValue, Data(block).databaseValue]
+            id += 1
         }
-        try SQLBatch.insertRows(db, table: "blocks (writer_id, idx, data)", verb: "INSERT", columns: 3, values: rows)
+        try SQLBatch.insertRows(db, table: "blocks (id, data)", verb: "INSERT", columns: 2, values: rows)
         let insertSignature = try db.cachedStatement(sql: "INSERT OR REPLACE INTO signatures (writer_id, length, tree_hash, signature) VALUES (?, ?, ?, ?)")
         for tree in signatures {
             try insertSignature.execute(arguments: [writer.id, Int64(bitPattern: tree.length), Data(tree.treeHash), Data(tree.signature)])
@@ -58,14 +63,15 @@ enum LogStore {
     }
 
     static func block(_ db: Database, writerID: Int64, index: UInt64) throws -> [UInt8]? {
-        try Data.fetchOne(db.cachedStatement(sql: "SELECT data FROM blocks WHERE writer_id = ? AND idx = ?"),
-                          arguments: [writerID, Int64(bitPattern: index)]).map { [UInt8]($0) }
+        try Data.fetchOne(db.cachedStatement(sql: "SELECT data FROM blocks WHERE id = ?"),
+                          arguments: [blockID(writerID: writerID, index: index)]).map { [UInt8]($0) }
     }
 
     static func blocks(_ db: Database, writerID: Int64, range: Range<UInt64>) throws -> [[UInt8]] {
         guard !range.isEmpty else { return [] }
-        let statement = try db.cachedStatement(sql: "SELECT data FROM blocks WHERE writer_id = ? AND idx >= ? AND idx < ? ORDER BY idx")
-        return try Data.fetchAll(statement, arguments: [writerID, Int64(bitPattern: range.lowerBound), Int64(bitPattern: range.upperBound)])
+        let statement = try db.cachedStatement(sql: "SELECT data FROM blocks WHERE id >= ? AND id < ? ORDER BY id")
+        return try Data.fetchAll(statement, arguments: [blockID(writerID: writerID, index: range.lowerBound),
+                                                        blockID(writerID: writerID, index: range.upperBound)])
             .map { [UInt8]($0) }
     }
 

@@ -4,7 +4,7 @@ import GRDB
 /// statement overhead dominates bulk writes).
 enum SQLBatch {
     /// Multi-row inserts of 100 rows per statement.
-    static func insertRows(_ db: Database, table: String, verb: String, columns: Int, values: [DatabaseValueConvertible?]) throws {
+    static func insertRows(_ db: Database, table: String, verb: String, columns: Int, values: [DatabaseValue]) throws {
         let rowsPerStatement = 100
         let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
         var at = 0

@@ -17,12 +17,12 @@ enum Schema {
                     tree_hash BLOB,
                     signature BLOB
                 );
+                -- Blocks by id = writer row id << 40 | index: one rowid B-tree in which each
+                -- log's blocks are consecutive and appended at its end.
                 CREATE TABLE blocks (
-                    writer_id INTEGER NOT NULL,
-                    idx INTEGER NOT NULL,
-                    data BLOB NOT NULL,
-                    PRIMARY KEY (writer_id, idx)
-                ) WITHOUT ROWID;
+                    id INTEGER PRIMARY KEY,
+                    data BLOB NOT NULL
+                );
                 -- Every signed length we hold: chunks sent to peers end on one of these.
                 CREATE TABLE signatures (
                     writer_id INTEGER NOT NULL,
@@ -102,7 +102,9 @@ enum Schema {
                 clock BLOB NOT NULL,
                 PRIMARY KEY (writer_id, idx)
             ) WITHOUT ROWID;
-            -- The multi-value register of each key: operations no other operation on it follows.
+            -- The multi-value register of each key in conflict: the operations on it that no
+            -- other operation on it follows. A key with a single head has no rows here: its
+            -- summary row describes that head.
             CREATE TABLE view_heads (
                 key TEXT NOT NULL,
                 writer_id INTEGER NOT NULL,

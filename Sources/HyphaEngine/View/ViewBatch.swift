@@ -19,9 +19,9 @@ struct ViewBatch {
     }
 
     private var registers: [String: [ViewRegister.Head]] = [:]
-    /// Keys that had (or, for local writes, may have had) heads in the tables before this
-    /// batch: their rows are deleted on flush.
-    private var stored: Set<String> = []
+    /// Keys that had (or, for local writes, may have had) rows in `view_heads` before this
+    /// batch: those rows are deleted on flush.
+    private var inConflict: Set<String> = []
     private var dirty: [String] = []
     private var dirtySet: Set<String> = []
 
@@ -35,17 +35,30 @@ struct ViewBatch {
         return operations.count
     }
 
+    /// Reads the registers of `keys`: a single head is the summary row itself; only keys in
+    /// conflict have rows in `view_heads`.
     private mutating func load(_ keys: Set<String>, _ db: Database) throws {
-        let all = Array(keys)
-        for start in stride(from: 0, to: all.count, by: 500) {
-            let slice = all[start..<min(all.count, start + 500)]
-            let sql = "SELECT key, writer_id, idx, tombstone, ts FROM view_heads WHERE key IN (\(SQLBatch.placeholders(slice.count)))"
+        var conflicted: [String] = []
+        try SQLBatch.inChunks(Array(keys), size: 500) { slice in
+            let sql = "SELECT key, heads, winner_writer, winner_idx, winner_tombstone, ts FROM view_entries WHERE key IN (\(SQLBatch.placeholders(slice.count)))"
             let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(Array(slice)))
             while let row = try cursor.next() {
                 let key: String = row[0]
-                registers[key, default: []].append(ViewRegister.Head(writerID: row[1], index: UInt64(bitPattern: row[2]),
-                                                                     tombstone: row[3], timestamp: UInt64(bitPattern: row[4])))
-                stored.insert(key)
+                if (row[1] as Int) > 1 {
+                    conflicted.append(key)
+                    inConflict.insert(key)
+                } else {
+                    registers[key] = [ViewRegister.Head(writerID: row[2], index: UInt64(bitPattern: row[3]), tombstone: row[4],
+                                                        timestamp: UInt64(bitPattern: row[5]))]
+                }
+            }
+        }
+        try SQLBatch.inChunks(conflicted, size: 500) { slice in
+            let sql = "SELECT key, writer_id, idx, tombstone, ts FROM view_heads WHERE key IN (\(SQLBatch.placeholders(slice.count)))"
+            let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(Array(slice)))
+            while let row = try cursor.next() {
+                registers[row[0] as String, default: []].append(ViewRegister.Head(writerID: row[1], index: UInt64(bitPattern: row[2]),
+                                                                                   tombstone: row[3], timestamp: UInt64(bitPattern: row[4])))
             }
         }
     }
@@ -55,7 +68,7 @@ struct ViewBatch {
                                     tombstone: operation.tombstone, timestamp: operation.timestamp)
         if operation.followsEverything {
             registers[operation.key] = [new]
-            stored.insert(operation.key)   // not loaded: whatever is there goes
+            inConflict.insert(operation.key)   // not loaded: whatever is there goes
         } else {
             var heads = registers[operation.key] ?? []
             heads.removeAll { head in
@@ -68,27 +81,34 @@ struct ViewBatch {
         if dirtySet.insert(operation.key).inserted { dirty.append(operation.key) }
     }
 
+    /// Writes every touched register: its summary row, and its heads in `view_heads` only
+    /// when there are several.
     private func flush(_ db: Database, keys: [Int64: PublicKey]) throws {
-        // Rows of keys that had heads before go first; the registers are then written whole.
-        let stale = dirty.filter { stored.contains($0) }
+        let stale = dirty.filter { inConflict.contains($0) }
         try SQLBatch.inChunks(stale, size: 500) { slice in
             try db.cachedStatement(sql: "DELETE FROM view_heads WHERE key IN (\(SQLBatch.placeholders(slice.count)))")
                 .execute(arguments: StatementArguments(Array(slice)))
         }
-        var heads: [DatabaseValueConvertible?] = []
-        var summaries: [DatabaseValueConvertible?] = []
+        var heads: [DatabaseValue] = []
+        var summaries: [DatabaseValue] = []
+        summaries.reserveCapacity(dirty.count * 7)
         for key in dirty {
             let register = registers[key] ?? []
-            for head in register {
-                heads += [key, head.writerID, Int64(bitPattern: head.index), head.tombstone, Int64(bitPattern: head.timestamp)]
+            let keyValue = key.databaseValue
+            if register.count > 1 {
+                for head in register {
+                    heads += [keyValue, head.writerID.databaseValue, Int64(bitPattern: head.index).databaseValue,
+                              head.tombstone.databaseValue, Int64(bitPattern: head.timestamp).databaseValue]
+                }
             }
             let live = register.filter { !$0.tombstone }
             let winner = ViewRegister.displayWinner(live.isEmpty ? register : live) { keys[$0] }
-            summaries += [key, register.count, live.count, winner.writerID, Int64(bitPattern: winner.index),
-                          winner.tombstone, Int64(bitPattern: winner.timestamp)]
+            summaries += [keyValue, register.count.databaseValue, live.count.databaseValue, winner.writerID.databaseValue,
+                          Int64(bitPattern: winner.index).databaseValue, winner.tombstone.databaseValue,
+                          Int64(bitPattern: winner.timestamp).databaseValue]
         }
         try SQLBatch.insertRows(db, table: "view_heads (key, writer_id, idx, tombstone, ts)", verb: "INSERT", columns: 5, values: heads)
         try SQLBatch.insertRows(db, table: "view_entries (key, heads, live, winner_writer, winner_idx, winner_tombstone, ts)",
-                            verb: "INSERT OR REPLACE", columns: 7, values: summaries)
+                                verb: "INSERT OR REPLACE", columns: 7, values: summaries)
     }
 }

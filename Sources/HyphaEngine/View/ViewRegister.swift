@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
 
-/// The multi-value register of one key in `view_heads`, and its summary row in `view_entries`.
+/// The multi-value register of one key: its summary row in `view_entries` and, only while the key
+/// is in conflict (several heads), one row per head in `view_heads`.
 enum ViewRegister {
     struct Head {
         var writerID: Int64
@@ -10,7 +11,17 @@ enum ViewRegister {
         var timestamp: UInt64
     }
 
+    /// The heads of `key`: the summary row's winner when it has one head, the `view_heads`
+    /// rows when it has several (only conflicts have rows there).
     static func heads(_ db: Database, key: String) throws -> [Head] {
+        let summary = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT heads, winner_writer, winner_idx, winner_tombstone, ts FROM view_entries WHERE key = ?
+            """), arguments: [key])
+        guard let summary else { return [] }
+        if (summary[0] as Int) == 1 {
+            return [Head(writerID: summary[1], index: UInt64(bitPattern: summary[2]), tombstone: summary[3],
+                         timestamp: UInt64(bitPattern: summary[4]))]
+        }
         let statement = try db.cachedStatement(sql: "SELECT writer_id, idx, tombstone, ts FROM view_heads WHERE key = ?")
         return try Row.fetchAll(statement, arguments: [key]).map {
             Head(writerID: $0[0], index: UInt64(bitPattern: $0[1]), tombstone: $0[2], timestamp: UInt64(bitPattern: $0[3]))
