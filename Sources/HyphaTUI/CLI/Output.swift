@@ -12,20 +12,38 @@ enum Output {
     static func json(_ value: Any) throws {
         var data = try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])
         data.append(0x0A)
-        write(data, to: .standardOutput)
+        write(data, to: STDOUT_FILENO)
     }
 
     static func line(_ text: String) {
-        write(Data((text + "\n").utf8), to: .standardOutput)
+        write(Data((text + "\n").utf8), to: STDOUT_FILENO)
+    }
+
+    /// Bytes as they are, for output that builds its own lines (export).
+    static func raw(_ data: Data) {
+        write(data, to: STDOUT_FILENO)
     }
 
     /// A progress or status note for people, on stderr so that stdout stays scriptable.
     static func note(_ text: String) {
-        write(Data((text + "\n").utf8), to: .standardError)
+        write(Data((text + "\n").utf8), to: STDERR_FILENO)
     }
 
-    private static func write(_ data: Data, to handle: FileHandle) {
-        lock.withLock { _ in handle.write(data) }
+    /// write(2) until done. When the reader has gone (`hypha list | head`), there is nobody
+    /// left to tell anything: stop quietly.
+    private static func write(_ data: Data, to fd: Int32) {
+        lock.withLock { _ in
+            data.withUnsafeBytes { bytes in
+                var offset = 0
+                while offset < bytes.count {
+                    let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                    if n > 0 { offset += n; continue }
+                    if n < 0 && errno == EINTR { continue }
+                    if n < 0 && errno == EPIPE { exit(0) }
+                    return
+                }
+            }
+        }
     }
 }
 

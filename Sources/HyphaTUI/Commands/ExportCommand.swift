@@ -19,7 +19,6 @@ struct ExportCommand: ParsableCommand {
         var session = try NodeSession(dataDirectory: dataDirectory)
         defer { session.close() }
         try session.unlock(with: passphrase)
-        let out = FileHandle.standardOutput
         try EntryPages.forEach(session.database, prefix: prefix) { summary in
             var object: [String: Any] = ["key": summary.key, "value": Output.jsonText(summary.value)]
             if summary.isConflict, let entry = try session.database.entry(summary.key) {
@@ -27,7 +26,7 @@ struct ExportCommand: ParsableCommand {
             }
             var line = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
             line.append(0x0A)
-            out.write(line)
+            Output.raw(line)
         }
     }
 }
