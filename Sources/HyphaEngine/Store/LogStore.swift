@@ -43,14 +43,11 @@ enum LogStore {
     static func append(_ db: Database, writer: inout WriterRecord, blocks: [[UInt8]], roots: MerkleRoots, signatures: [SignedTree]) throws {
         guard let signed = signatures.last else { return }
         precondition(roots.length == writer.length + UInt64(blocks.count) && signed.length == roots.length)
-        var rows: [DatabaseValue] = []
-        rows.reserveCapacity(blocks.count * 2)
-        var id = blockID(writerID: writer.id, index: writer.length)
-        for block in blocks {
-            rows += [id.databaseValue, Data(block).databaseValue]
-            id += 1
+        let first = blockID(writerID: writer.id, index: writer.length)
+        try SQLBatch.insert(db, into: "blocks (id, data)", columns: 2, rows: Array(blocks.enumerated())) { statement, column, row in
+            SQLBatch.bind(statement, column, first + Int64(row.offset))
+            SQLBatch.bind(statement, column + 1, blob: row.element)
         }
-        try SQLBatch.insertRows(db, table: "blocks (id, data)", verb: "INSERT", columns: 2, values: rows)
         let insertSignature = try db.cachedStatement(sql: "INSERT OR REPLACE INTO signatures (writer_id, length, tree_hash, signature) VALUES (?, ?, ?, ?)")
         for tree in signatures {
             try insertSignature.execute(arguments: [writer.id, Int64(bitPattern: tree.length), Data(tree.treeHash), Data(tree.signature)])

@@ -89,26 +89,32 @@ struct ViewBatch {
             try db.cachedStatement(sql: "DELETE FROM view_heads WHERE key IN (\(SQLBatch.placeholders(slice.count)))")
                 .execute(arguments: StatementArguments(Array(slice)))
         }
-        var heads: [DatabaseValue] = []
-        var summaries: [DatabaseValue] = []
-        summaries.reserveCapacity(dirty.count * 7)
+        var heads: [(key: String, head: ViewRegister.Head)] = []
+        var summaries: [(key: String, heads: Int, live: Int, winner: ViewRegister.Head)] = []
+        summaries.reserveCapacity(dirty.count)
         for key in dirty {
             let register = registers[key] ?? []
-            let keyValue = key.databaseValue
-            if register.count > 1 {
-                for head in register {
-                    heads += [keyValue, head.writerID.databaseValue, Int64(bitPattern: head.index).databaseValue,
-                              head.tombstone.databaseValue, Int64(bitPattern: head.timestamp).databaseValue]
-                }
-            }
+            if register.count > 1 { heads += register.map { (key, $0) } }
             let live = register.filter { !$0.tombstone }
             let winner = ViewRegister.displayWinner(live.isEmpty ? register : live) { keys[$0] }
-            summaries += [keyValue, register.count.databaseValue, live.count.databaseValue, winner.writerID.databaseValue,
-                          Int64(bitPattern: winner.index).databaseValue, winner.tombstone.databaseValue,
-                          Int64(bitPattern: winner.timestamp).databaseValue]
+            summaries.append((key, register.count, live.count, winner))
         }
-        try SQLBatch.insertRows(db, table: "view_heads (key, writer_id, idx, tombstone, ts)", verb: "INSERT", columns: 5, values: heads)
-        try SQLBatch.insertRows(db, table: "view_entries (key, heads, live, winner_writer, winner_idx, winner_tombstone, ts)",
-                                verb: "INSERT OR REPLACE", columns: 7, values: summaries)
+        try SQLBatch.insert(db, into: "view_heads (key, writer_id, idx, tombstone, ts)", columns: 5, rows: heads) { statement, c, row in
+            SQLBatch.bind(statement, c, row.key)
+            SQLBatch.bind(statement, c + 1, row.head.writerID)
+            SQLBatch.bind(statement, c + 2, Int64(bitPattern: row.head.index))
+            SQLBatch.bind(statement, c + 3, row.head.tombstone ? 1 : 0)
+            SQLBatch.bind(statement, c + 4, Int64(bitPattern: row.head.timestamp))
+        }
+        try SQLBatch.insert(db, into: "view_entries (key, heads, live, winner_writer, winner_idx, winner_tombstone, ts)",
+                            verb: "INSERT OR REPLACE", columns: 7, rows: summaries) { statement, c, row in
+            SQLBatch.bind(statement, c, row.key)
+            SQLBatch.bind(statement, c + 1, Int64(row.heads))
+            SQLBatch.bind(statement, c + 2, Int64(row.live))
+            SQLBatch.bind(statement, c + 3, row.winner.writerID)
+            SQLBatch.bind(statement, c + 4, Int64(bitPattern: row.winner.index))
+            SQLBatch.bind(statement, c + 5, row.winner.tombstone ? 1 : 0)
+            SQLBatch.bind(statement, c + 6, Int64(bitPattern: row.winner.timestamp))
+        }
     }
 }
