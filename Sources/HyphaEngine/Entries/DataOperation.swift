@@ -44,9 +44,13 @@ public struct DataOperation: Sendable, Equatable {
 
     /// Opens the payload; nil when it does not decrypt (another key, tampering) or is malformed.
     public func open(database: DatabaseID, writer: PublicKey, dataKey: SecureBytes) -> Payload? {
-        guard let plain = XChaCha20Poly1305.open(sealed, key: dataKey,
-                                                 associatedData: Self.associatedData(kind: kind, database: database, writer: writer))
-        else { return nil }
+        open(associatedData: Self.associatedData(kind: kind, database: database, writer: writer), dataKey: dataKey)
+    }
+
+    /// `open` with the associated data computed by the caller (it only depends on the kind, the
+    /// database and the writer, so a bulk reader computes it once per log).
+    func open(associatedData: [UInt8], dataKey: SecureBytes) -> Payload? {
+        guard let plain = XChaCha20Poly1305.open(sealed, key: dataKey, associatedData: associatedData) else { return nil }
         var r = BinaryReader(plain)
         guard let key = try? r.string(limit: EntryLimits.maxKeyBytes) else { return nil }
         var value: [UInt8]?

@@ -28,6 +28,8 @@ struct ViewApplier {
         /// always `applied`).
         var clock: VectorClock
         var dirty = false
+        /// The payload's associated data for puts and deletes of this log, computed once.
+        var associatedData: [EntryKind: [UInt8]] = [:]
 
         init(key: PublicKey, stored: UInt64, accepted: UInt64, applied: UInt64, clock: VectorClock) {
             self.key = key
@@ -195,7 +197,12 @@ struct ViewApplier {
             try saveCheckpoint(writerID: writerID, index: index, clock: checkpoint)
         }
         advance(state)
-        guard let payload = op.open(database: database, writer: state.key, dataKey: dataKey) else {
+        let associatedData = state.associatedData[op.kind] ?? {
+            let data = DataOperation.associatedData(kind: op.kind, database: database, writer: state.key)
+            state.associatedData[op.kind] = data
+            return data
+        }()
+        guard let payload = op.open(associatedData: associatedData, dataKey: dataKey) else {
             try ViewInvalid.record(db, writerID: writerID, index: index, reason: EntryError.undecryptable.description)
             return .some(nil)
         }

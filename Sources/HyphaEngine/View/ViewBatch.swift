@@ -29,6 +29,7 @@ struct ViewBatch {
     static func apply(_ operations: [Operation], _ db: Database, keys: [Int64: PublicKey]) throws -> Int {
         guard !operations.isEmpty else { return 0 }
         var batch = ViewBatch()
+        batch.registers.reserveCapacity(operations.count)
         try batch.load(Set(operations.lazy.filter { !$0.followsEverything }.map(\.key)), db)
         for operation in operations { batch.apply(operation) }
         try batch.flush(db, keys: keys)
