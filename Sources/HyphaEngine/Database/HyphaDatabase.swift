@@ -19,13 +19,17 @@ public final class HyphaDatabase: Sendable {
     public let databaseID: DatabaseID
     let writer: any DatabaseWriter
     let now: @Sendable () -> UInt64
+    /// Checkpoints the WAL off the write path (file databases only).
+    let checkpointer: Checkpointer?
     private let keys = Mutex<IdentityKeys?>(nil)
     private let observers = Mutex<[UUID: @Sendable (DatabaseChange) -> Void]>([:])
 
-    init(writer: any DatabaseWriter, databaseID: DatabaseID, now: @escaping @Sendable () -> UInt64) throws {
+    init(writer: any DatabaseWriter, databaseID: DatabaseID, now: @escaping @Sendable () -> UInt64,
+         checkpointer: Checkpointer? = nil) throws {
         self.writer = writer
         self.databaseID = databaseID
         self.now = now
+        self.checkpointer = checkpointer
         try Schema.migrator().migrate(writer)
     }
 
@@ -36,9 +40,11 @@ public final class HyphaDatabase: Sendable {
         configuration.busyMode = .timeout(15)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")   // see Checkpointer
+            try db.execute(sql: "PRAGMA journal_size_limit = \(Checkpointer.threshold)")
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
-        return try HyphaDatabase(writer: pool, databaseID: databaseID, now: now)
+        return try HyphaDatabase(writer: pool, databaseID: databaseID, now: now, checkpointer: Checkpointer(path: path))
     }
 
     /// An in-memory database (real SQLite, no file): for simulations and tests.
@@ -84,6 +90,7 @@ public final class HyphaDatabase: Sendable {
     public func removeObserver(_ id: UUID) { _ = observers.withLock { $0.removeValue(forKey: id) } }
 
     func notify(_ change: DatabaseChange) {
+        checkpointer?.committed()
         for observer in observers.withLock({ Array($0.values) }) { observer(change) }
     }
 

@@ -258,6 +258,7 @@ public final class NodeRuntime: Sendable {
         guard !state.withLock({ $0.stopped }) else { return }
         if let counter = try? database.externalChangeCounter(), counter != state.withLock({ $0.changeCounter }) {
             state.withLock { $0.changeCounter = counter }
+            database.checkpointer?.committed()   // another process committed: maybe time to checkpoint
             try? database.catchUpView()
             databaseChanged(DatabaseChange(heads: [], viewChanged: true, membershipChanged: true), external: true)
             emit(.requestsChanged)
