@@ -166,7 +166,7 @@ import Testing
         overflowing.raw([UInt8](repeating: 0, count: 32))
         #expect(throws: BinaryDecodingError.invalidValue("log byte size")) { try MerkleRoots(encoded: overflowing.bytes) }
         // Random bytes (a fixed-seed generator, so a failure reproduces) never crash the decoder.
-        var generator = LogGarbageGenerator(seed: 0x4879_7068_61)
+        var generator = SplitMix64(seed: 0x4879_7068_61)
         for _ in 0..<2_000 {
             let garbage = (0..<Int(generator.next() % 120)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
             if let decoded = try? MerkleRoots(encoded: garbage) {
@@ -181,18 +181,5 @@ import Testing
         #expect(try SignedTree(encoded: tree.encoded) == tree)
         #expect(throws: BinaryDecodingError.truncated) { try SignedTree(encoded: Array(tree.encoded.prefix(103))) }
         #expect(throws: BinaryDecodingError.trailingBytes(1)) { try SignedTree(encoded: tree.encoded + [0]) }
-    }
-}
-
-/// A deterministic pseudo-random generator for garbage inputs (test double for randomness).
-struct LogGarbageGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -57,3 +57,9 @@ struct JSONOption: ParsableArguments {
     @Flag(name: .customLong("json"), help: "Print JSON instead of text.")
     var enabled = false
 }
+
+/// `--prefix`, for the commands that walk entries.
+struct PrefixOption: ParsableArguments {
+    @Option(name: .customLong("prefix"), help: ArgumentHelp("Only keys starting with this.", valueName: "prefix"))
+    var value: String = ""
+}

@@ -12,14 +12,13 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var dataDirectory: DataDirectoryOption
     @OptionGroup var passphrase: PassphraseOptions
-    @Option(name: .customLong("prefix"), help: ArgumentHelp("Only keys starting with this.", valueName: "prefix"))
-    var prefix: String = ""
+    @OptionGroup var prefix: PrefixOption
 
     func run() throws {
         var session = try NodeSession(dataDirectory: dataDirectory)
         defer { session.close() }
         try session.unlock(with: passphrase)
-        try EntryPages.forEach(session.database, prefix: prefix) { summary in
+        try EntryPages.forEach(session.database, prefix: prefix.value) { summary in
             var object: [String: Any] = ["key": summary.key, "value": Output.jsonText(summary.value)]
             if summary.isConflict, let entry = try session.database.entry(summary.key) {
                 object = EntryJSON.object(entry)

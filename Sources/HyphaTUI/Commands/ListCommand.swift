@@ -13,15 +13,14 @@ struct ListCommand: ParsableCommand {
     @OptionGroup var dataDirectory: DataDirectoryOption
     @OptionGroup var passphrase: PassphraseOptions
     @OptionGroup var json: JSONOption
-    @Option(name: .customLong("prefix"), help: ArgumentHelp("Only keys starting with this.", valueName: "prefix"))
-    var prefix: String = ""
+    @OptionGroup var prefix: PrefixOption
 
     func run() throws {
         var session = try NodeSession(dataDirectory: dataDirectory)
         defer { session.close() }
         try session.unlock(with: passphrase)
         var objects: [[String: Any]] = []
-        try EntryPages.forEach(session.database, prefix: prefix) { summary in
+        try EntryPages.forEach(session.database, prefix: prefix.value) { summary in
             if json.enabled {
                 if summary.isConflict, let entry = try session.database.entry(summary.key) {
                     objects.append(EntryJSON.object(entry))
