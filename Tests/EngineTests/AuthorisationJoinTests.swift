@@ -27,7 +27,7 @@ import Testing
         let joiner = try requester(interval: 10)
         joiner.start()
         joiner.start() // a second start does not double the timer
-        #expect(await ephemeralWaitUntil { sent.count >= 3 })
+        #expect(await eventually(5) { sent.count >= 3 })
         joiner.stop(.authorised)
         #expect(joiner.joinState == .authorised)
         #expect(!joiner.tick())

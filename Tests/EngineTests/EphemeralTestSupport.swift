@@ -60,17 +60,6 @@ func openEphemeralDatabase(_ path: String? = nil) throws -> DatabaseQueue {
     return queue
 }
 
-/// Waits for `condition` to hold, checking every few milliseconds, for at most `timeout`.
-func ephemeralWaitUntil(timeout: Duration = .seconds(5), _ condition: @Sendable () -> Bool) async -> Bool {
-    let clock = ContinuousClock()
-    let deadline = clock.now + timeout
-    while clock.now < deadline {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(5))
-    }
-    return condition()
-}
-
 /// Collects values handed to callbacks on any thread.
 final class EphemeralRecorder<Value: Sendable>: Sendable {
     private let items = Mutex<[Value]>([])
