@@ -108,6 +108,7 @@ public enum NodeError: UserFacingError, Equatable {
     case invalidKey(String)
     case valueTooLarge(Int)
     case batchTooLarge(Int)
+    case nothingToWrite
     case noSuchEntry(String)
     case noSuchNode(String)
     case alreadyRevoked(String)
@@ -120,6 +121,7 @@ public enum NodeError: UserFacingError, Equatable {
         case let .invalidKey(why): return "invalid key: \(why)"
         case let .valueTooLarge(n): return "the value is \(n) bytes; at most \(EntryLimits.maxValueBytes) are allowed"
         case let .batchTooLarge(n): return "a batch of \(n) changes is too large; at most \(HyphaDatabase.maxBatchEntries)"
+        case .nothingToWrite: return "nothing to write"
         case let .noSuchEntry(key): return "no entry '\(Sanitise.forTerminal(key, limit: 80))'"
         case let .noSuchNode(name): return "no node matches '\(Sanitise.forTerminal(name, limit: 80))'"
         case let .alreadyRevoked(name): return "node \(Sanitise.forTerminal(name, limit: 80)) is already revoked"

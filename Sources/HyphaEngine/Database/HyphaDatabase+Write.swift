@@ -6,7 +6,7 @@ extension HyphaDatabase {
     /// Needs the keys (unlocked) and this node authorised as a writer.
     @discardableResult
     public func write(_ changes: [Change]) throws -> LogHead {
-        guard !changes.isEmpty else { throw NodeError.batchTooLarge(0) }
+        guard !changes.isEmpty else { throw NodeError.nothingToWrite }
         guard changes.count <= Self.maxBatchEntries else { throw NodeError.batchTooLarge(changes.count) }
         for change in changes {
             try Self.validate(key: change.key)
