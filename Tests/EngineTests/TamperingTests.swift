@@ -120,4 +120,24 @@ import Testing
         #expect(try a.value("from-b") == "intact")
         #expect(try a.database.writers().first { $0.key == a.deviceKey }?.acceptedLength == 5)
     }
+
+    @Test func twoSignedVersionsOfALogAreKeptAsAForkProof() throws {
+        let a = try origin(entries: 2)
+        let b = try SimulatedNode(master: master, deviceID: 2)
+        let twin = try SimulatedNode(master: master, deviceID: 2)   // the same device key twice
+        try a.authorise(b, name: "b")
+        try b.pull(from: a)
+        try twin.pull(from: a)
+        try b.put("x", "one version")
+        try twin.put("x", "another version")
+        try a.pull(from: b)
+        let chunk = try #require(try twin.database.chunks(writer: twin.deviceKey, start: 0, end: .max, maxBytes: 1 << 20).first)
+        #expect(try a.database.ingest(chunk) == .forkRecorded(index: 0))
+        let forks = try a.database.forks()
+        #expect(forks.count == 1)
+        #expect(forks.first?.writer == b.deviceKey)
+        #expect(forks.first?.index == 0)
+        #expect(try a.value("x") == nil)   // nothing of the forked part counts
+        #expect(try a.database.writers().first { $0.key == b.deviceKey }?.forkedAt == 0)
+    }
 }

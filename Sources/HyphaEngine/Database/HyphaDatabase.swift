@@ -68,7 +68,6 @@ public final class HyphaDatabase: Sendable {
     /// Forgets the keys (the caller wipes them).
     public func lock() { keys.withLock { $0 = nil } }
 
-    public var isUnlocked: Bool { keys.withLock { $0 != nil } }
 
     func unlockedKeys() throws -> IdentityKeys {
         guard let identity = keys.withLock({ $0 }), !identity.isWiped else { throw NodeError.locked }

@@ -182,7 +182,6 @@ public final class NodeRuntime: Sendable {
     public var listenAddress: String? { state.withLock { $0.listenAddress } }
     public func peers() -> [PeerInfo] { network.peers() }
     public var joinStatus: JoinStatus? { state.withLock { $0.join } }
-    public var isUnlocked: Bool { state.withLock { $0.keys != nil } }
 
     /// Dials another peer (and keeps reconnecting to it).
     public func connect(to address: PeerAddress) { network.connect(to: address) }

@@ -118,12 +118,6 @@ struct ViewApplier {
             .map { DataOperation.Dependency(writer: $0.value.key, length: $0.value.applied) }
     }
 
-    /// Whether every stored, accepted block of `writerID` has been applied.
-    func isCaughtUp(_ writerID: Int64) -> Bool {
-        guard let state = logs[writerID] else { return true }
-        return state.applied >= min(state.stored, state.accepted)
-    }
-
     /// Tells the applier that `count` blocks were just appended to a log.
     mutating func noteAppended(writerID: Int64, key: PublicKey, newLength: UInt64) {
         if logs[writerID] == nil {

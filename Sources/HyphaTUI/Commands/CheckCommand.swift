@@ -5,7 +5,7 @@ import HyphaEngine
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check the database file and verify every stored log against its signatures.",
+        abstract: "Check the database file, verify every stored log against its signatures and list fork proofs.",
         discussion: "Exit status 1 when a problem is found (each is printed); a log whose blocks no longer match its signatures is capped at the last length that verifies."
     )
 
@@ -16,8 +16,13 @@ struct CheckCommand: ParsableCommand {
         let session = try NodeSession(dataDirectory: dataDirectory)
         let problems = try session.database.checkIntegrity()
         let logs = try session.database.heads().count
+        // Fork proofs are not damage (both versions are validly signed) but the person should know.
+        let forks = try session.database.forks().map {
+            "fork proof: writer \($0.writer.shortHex) signed two different blocks at position \($0.index) (logs of \($0.ourLength) and \($0.theirLength) blocks); nothing from there on counts"
+        }
+        forks.forEach { Output.note($0) }
         if json.enabled {
-            try Output.json(["ok": problems.isEmpty, "logs": logs, "problems": problems])
+            try Output.json(["ok": problems.isEmpty, "logs": logs, "problems": problems, "forks": forks])
         } else if problems.isEmpty {
             Output.line("ok: database file intact, \(logs) log\(logs == 1 ? " verified against its" : "s verified against their") signatures")
         } else {
