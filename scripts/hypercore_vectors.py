@@ -8,7 +8,12 @@ split, left to right, into the largest perfect binary trees that fit (a binary c
 tree is hashed recursively over its block range; its node index follows the spec's
 index(depth, offset) = (1 + 2*offset) * 2**depth - 1.
 
-Run: python3 scripts/hypercore_vectors.py   (prints the values Tests/EngineTests/LogTreeTests.swift pins)
+Block and fork proofs (docs/PROTOCOL.md, "Block proofs and fork proofs") are built the same naive
+way: the sibling at each depth d of the path from a block to its root is the perfect tree of the
+2**d blocks next to the block's own run of 2**d blocks, hashed from its blocks.
+
+Run: python3 scripts/hypercore_vectors.py   (prints the values Tests/EngineTests/LogTreeTests.swift
+and Tests/EngineTests/ForkProofTests.swift pin)
 """
 import hashlib
 from cryptography.hazmat.primitives import serialization
@@ -71,6 +76,55 @@ def signable(th: bytes, length: int, fork: int = 0) -> bytes:
     return TREE + th + u64le(length) + u64le(fork)
 
 
+def varint(n: int) -> bytes:
+    """Unsigned LEB128."""
+    out = bytearray()
+    while n >= 0x80:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+def block_proof(key, blocks: list, index: int, length: int) -> bytes:
+    """blockProof for block `index` of the log blocks[:length], signed by `key` at `length`."""
+    log = blocks[:length]
+    rs = roots(log)
+    th = tree_hash(rs)
+    # The log as consecutive runs of blocks (first block, depth), one per root, as in roots().
+    runs, first = [], 0
+    remaining = length
+    while remaining:
+        depth = remaining.bit_length() - 1
+        runs.append((first, depth))
+        first += 1 << depth
+        remaining -= 1 << depth
+    covering = next(r for r in runs if r[0] <= index < r[0] + (1 << r[1]))
+    nodes = []
+    for d in range(covering[1]):           # siblings, bottom-up
+        own_run = (index >> d) << d          # first block of the 2**d-block run holding `index`
+        sibling_run = own_run ^ (1 << d)     # the run next to it inside the run of 2**(d+1)
+        nodes.append(perfect_tree(log, sibling_run, d))
+    for run in runs:                        # the other roots, left to right
+        if run != covering:
+            nodes.append(perfect_tree(log, run[0], run[1]))
+    block = log[index]
+    out = u64le(length) + th + key.sign(signable(th, length)) + varint(len(block)) + block
+    out += varint(len(nodes))
+    for (h, s) in nodes:
+        out += h + u64le(s)
+    return out
+
+
+def fork_proof(key, pk: bytes, index: int, a: tuple, b: tuple) -> bytes:
+    """forkProof for two signed logs a = (blocks, length) and b, put in canonical order."""
+    proofs = []
+    for (blocks, length) in (a, b):
+        proofs.append(((length, tree_hash(roots(blocks[:length]))), block_proof(key, blocks, index, length)))
+    proofs.sort(key=lambda p: p[0])         # (length, tree hash bytes) ascending
+    return bytes([1]) + pk + varint(index) + proofs[0][1] + proofs[1][1]
+
+
 def main() -> None:
     seed = bytes(range(32))
     key = Ed25519PrivateKey.from_private_bytes(seed)
@@ -99,6 +153,16 @@ def main() -> None:
             print(f"  root index {i} size {s} hash {h.hex()}")
         print(f"  treeHash  {th.hex()}")
         print(f"  signature {key.sign(signable(th, length)).hex()}")
+
+    print("\n# block proof: [block-0 ... block-4] at index 2, L = 5, seed 00..1f")
+    five = [f"block-{i}".encode() for i in range(5)]
+    print(block_proof(key, five, 2, 5).hex())
+
+    print("\n# fork proof at index 3: A = block-0..2, a-3, a-4 (L = 5); B = block-0..2, b-3 (L = 4)")
+    prefix = [f"block-{i}".encode() for i in range(3)]
+    branch_a = prefix + [b"a-3", b"a-4"]
+    branch_b = prefix + [b"b-3"]
+    print(fork_proof(key, pk, 3, (branch_a, 5), (branch_b, 4)).hex())
 
 
 if __name__ == "__main__":
