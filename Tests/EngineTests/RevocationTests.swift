@@ -54,7 +54,10 @@ import Testing
         try a.pull(from: b)
         try b.pull(from: a)
         try expectCutOff(a)
-        #expect(throws: NodeError.notWritable) { try b.put("again", "no") }
+        #expect { try b.put("again", "no") } throws: { error in
+            guard case .revoked(by: "origin", _)? = error as? NodeError else { return false }
+            return true
+        }
         #expect(try a.database.status(of: b.deviceKey) == .removed)
     }
 

@@ -51,10 +51,14 @@ final class SimulatedNode: @unchecked Sendable {
     func put(_ key: String, _ value: String) throws { try database.write([.put(key: key, value: Array(value.utf8))]) }
     func delete(_ key: String) throws { try database.write([.delete(key: key)]) }
 
-    /// Pulls every log `other` has beyond ours, chunk by chunk, as replication would.
+    /// Pulls every fork proof and every log `other` has beyond ours, chunk by chunk, as
+    /// replication would.
     @discardableResult
     func pull(from other: SimulatedNode, maxBytes: Int = 1 << 20) throws -> [IngestOutcome] {
         var outcomes: [IngestOutcome] = []
+        for proof in try other.database.forkProofs() where try database.ingest(forkProof: proof) {
+            outcomes.append(.forkRecorded(proof))
+        }
         let ours = Dictionary(uniqueKeysWithValues: try database.heads().map { ($0.writer, $0.signed.length) })
         for head in try other.database.heads() where head.signed.length > ours[head.writer] ?? 0 {
             for chunk in try other.database.chunks(writer: head.writer, start: ours[head.writer] ?? 0, end: head.signed.length, maxBytes: maxBytes) {
@@ -71,6 +75,18 @@ final class SimulatedNode: @unchecked Sendable {
 
     func values(_ key: String) throws -> [String?] {
         try database.entry(key)?.versions.map { $0.value.map { String(decoding: $0, as: UTF8.self) } } ?? []
+    }
+
+    /// For a failing case: the dependencies of the first entry each log could not apply yet.
+    func waiting() throws -> String {
+        let logs = try database.exportLogs()
+        return try database.writers().compactMap { writer -> String? in
+            guard writer.appliedLength < min(writer.length, writer.acceptedLength ?? .max),
+                  let log = logs.first(where: { $0.writer == writer.key }),
+                  case let .data(op) = try Entry.decode(log.blocks[Int(writer.appliedLength)]) else { return nil }
+            let deps = op.dependencies.map { "\($0.writer.shortHex)@\($0.length)" }.joined(separator: " ")
+            return "\(writer.key.shortHex) waits at \(writer.appliedLength) for \(deps)"
+        }.joined(separator: "\n")
     }
 
     /// Everything a person can see: live entries with all versions, and the writers.
@@ -90,7 +106,7 @@ final class SimulatedNode: @unchecked Sendable {
         }
         for key in try database.conflicts() { lines.append("conflict \(key)") }
         for writer in try database.writers() {
-            lines.append("writer \(writer.key.shortHex) \(writer.name ?? "-") \(writer.status) accepted=\(writer.acceptedLength.map(String.init) ?? "all") fork=\(writer.forkedAt.map(String.init) ?? "-")")
+            lines.append("writer \(writer.key.shortHex) \(writer.name ?? "-") \(writer.status) accepted=\(writer.acceptedLength.map(String.init) ?? "all") fork=\(writer.forkedAt.map(String.init) ?? "-") stored=\(writer.length) applied=\(writer.appliedLength)")
         }
         return lines.joined(separator: "\n")
     }

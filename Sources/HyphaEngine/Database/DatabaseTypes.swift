@@ -1,11 +1,25 @@
-/// One change to write: a put or a delete of a key.
+/// One change to write: a put or a delete of a key. `replaces` names the versions of the key
+/// the writer saw (when an editor opened, or `--replaces`); nil means every version this node
+/// holds when the change is written.
 public enum Change: Sendable, Equatable {
-    case put(key: String, value: [UInt8])
-    case delete(key: String)
+    case put(key: String, value: [UInt8], replaces: [VersionID]? = nil)
+    case delete(key: String, replaces: [VersionID]? = nil)
 
     public var key: String {
         switch self {
-        case let .put(key, _), let .delete(key): return key
+        case let .put(key, _, _), let .delete(key, _): return key
+        }
+    }
+
+    /// nil for a delete.
+    public var value: [UInt8]? {
+        if case let .put(_, value, _) = self { return value }
+        return nil
+    }
+
+    public var replaces: [VersionID]? {
+        switch self {
+        case let .put(_, _, replaces), let .delete(_, replaces): return replaces
         }
     }
 }
@@ -20,6 +34,8 @@ public struct EntryVersion: Sendable, Equatable {
     public var timestamp: UInt64
     public var index: UInt64
     public var isDeletion: Bool { value == nil }
+    /// The version's stable id (writer and position).
+    public var id: VersionID { VersionID(writer: writer, index: index) }
 }
 
 /// A key with every current version, the display winner first.
@@ -30,6 +46,8 @@ public struct EntryDetail: Sendable, Equatable {
     public var winner: EntryVersion { versions[0] }
     /// True when every version is a deletion (the key is gone).
     public var isDeleted: Bool { versions.allSatisfy(\.isDeletion) }
+    /// Every current version's id: what an edit made now replaces.
+    public var versionIDs: [VersionID] { versions.map(\.id) }
 }
 
 /// A listed key: the display winner's value and how many versions are in conflict.
@@ -80,6 +98,15 @@ public struct LogChunk: Sendable, Equatable {
     public var signatures: [SignedTree]
     public var end: UInt64 { start + UInt64(blocks.count) }
 
+    /// The longest prefix of this chunk that ends at one of its signed lengths ≤ `limit`; nil
+    /// when none does.
+    func prefix(endingBy limit: UInt64) -> LogChunk? {
+        if end <= limit { return self }
+        guard let keep = signatures.last(where: { $0.length <= limit }) else { return nil }
+        return LogChunk(writer: writer, start: start, blocks: Array(blocks[..<Int(keep.length - start)]),
+                        signatures: signatures.filter { $0.length <= keep.length })
+    }
+
     public init(writer: PublicKey, start: UInt64, blocks: [[UInt8]], signatures: [SignedTree]) {
         self.writer = writer
         self.start = start
@@ -93,12 +120,16 @@ public enum IngestOutcome: Sendable, Equatable {
     case stored(newLength: UInt64)
     case alreadyHave
     case rejected(reason: String)
-    /// The writer signed two different blocks at `index`: a fork proof was recorded (the
+    /// The writer signed two different blocks at one position: this proof was recorded (the
     /// sender is not at fault; its log is one of the two versions).
-    case forkRecorded(index: UInt64)
+    case forkRecorded(ForkProof)
     /// The blocks conflict with what is stored before their start: the whole log is needed to
     /// tell a fork from bad data.
     case needsFullLog
+    /// Valid, but (some of) it is not stored: it does not count (after a fork point or a
+    /// removed writer's cut-off, beyond the budget of a writer nobody added). Not the sender's
+    /// fault; asking again is pointless until membership changes.
+    case notCounted(reason: String)
 }
 
 /// Something a node cannot do in its current state.
@@ -113,6 +144,11 @@ public enum NodeError: UserFacingError, Equatable {
     case noSuchNode(String)
     case alreadyRevoked(String)
     case ambiguousNode(String, candidates: [String])
+    /// This device was removed from the database.
+    case revoked(by: String, on: String)
+    /// This device's own log forked (a copy of its data directory wrote too).
+    case ownLogForked(at: UInt64)
+    case cannotRevokeSelf
 
     public var description: String {
         switch self {
@@ -125,6 +161,10 @@ public enum NodeError: UserFacingError, Equatable {
         case let .noSuchEntry(key): return "no entry '\(Sanitise.forTerminal(key, limit: 80))'"
         case let .noSuchNode(name): return "no node matches '\(Sanitise.forTerminal(name, limit: 80))'"
         case let .alreadyRevoked(name): return "node \(Sanitise.forTerminal(name, limit: 80)) is already revoked"
+        case let .revoked(by, day): return "this device was revoked by \(by) on \(day)"
+        case let .ownLogForked(at):
+            return "this device's log forked at entry \(at) (a copy of its data directory wrote too): its later writes count nowhere; join again as a new device"
+        case .cannotRevokeSelf: return "a device cannot revoke itself: revoke it from another authorised device"
         case let .ambiguousNode(name, candidates):
             return "'\(Sanitise.forTerminal(name, limit: 80))' matches several nodes: \(candidates.joined(separator: ", "))"
         }

@@ -13,16 +13,4 @@ extension HyphaDatabase {
             return ours.map { $0.treeHash == head.signed.treeHash }
         }
     }
-
-    /// Fork proofs held: writer, position, and both signed lengths.
-    public func forks() throws -> [(writer: PublicKey, index: UInt64, ourLength: UInt64, theirLength: UInt64)] {
-        try writer.read { db in
-            let keys = try writerKeys(db)
-            return try Row.fetchAll(db, sql: "SELECT writer_id, idx, our_length, their_length FROM forks ORDER BY writer_id, idx")
-                .compactMap { row in
-                    guard let key = keys[row["writer_id"]] else { return nil }
-                    return (key, UInt64(bitPattern: row["idx"]), UInt64(bitPattern: row["our_length"]), UInt64(bitPattern: row["their_length"]))
-                }
-        }
-    }
 }

@@ -3,67 +3,119 @@ import GRDB
 
 extension HyphaDatabase {
     /// Verifies a chunk received for a log against the stored prefix and the writer's
-    /// signatures, stores it, indexes membership and applies what is ready. Never trusts the
-    /// sender: bad data is refused with a reason and nothing of it is stored.
+    /// signatures, stores what may be stored, indexes membership and applies what is ready.
+    /// Never trusts the sender: bad data is refused with a reason and nothing of it is stored.
+    ///
+    /// Order of checks (docs/PROTOCOL.md, "Receiving a chunk"): shape and the last signature
+    /// (no database needed); the budget for logs that do not count; overlap with stored blocks
+    /// (a difference under valid signatures is a fork); what membership lets us store (nothing
+    /// at or after a fork, after a cut-off, beyond the budget of an unknown writer); the tree
+    /// hash and signature at every signed length of what is kept.
     public func ingest(_ chunk: LogChunk) throws -> IngestOutcome {
         if let refusal = Self.precheck(chunk) {
             try recordRejection(writer: chunk.writer, index: chunk.start, reason: refusal)
             return .rejected(reason: refusal)
         }
-        let dataKey = self.dataKey
-        var stored = false
-        let outcome = try writer.write { db -> IngestOutcome in
-            let existing = try LogStore.writer(db, key: chunk.writer)
-            if existing == nil, try unknownWritersFull(db, adding: chunk.writer) {
-                return .rejected(reason: "too many logs from writers nobody added are already kept aside")
+        var stored: (head: SignedTree, membership: Bool)?
+        let outcome = try withDataKey { dataKey in
+            try writer.write { db -> IngestOutcome in
+                let (outcome, kept) = try ingest(db, chunk: chunk, dataKey: dataKey)
+                stored = kept
+                return outcome
             }
-            var log = try existing ?? LogStore.writerOrCreate(db, key: chunk.writer)
-            guard chunk.start <= log.length else {
-                return .rejected(reason: "the blocks start at \(chunk.start) but only \(log.length) are stored")
-            }
-            var fresh = chunk
-            if chunk.start < log.length {
-                // Overlap: identical blocks are skipped; a difference is a fork (both versions
-                // signed) or bad data.
-                let overlap = Int(min(log.length - chunk.start, UInt64(chunk.blocks.count)))
-                let ours = try LogStore.blocks(db, writerID: log.id, range: chunk.start..<(chunk.start + UInt64(overlap)))
-                if let differing = ours.indices.first(where: { ours[$0] != chunk.blocks[$0] }) {
-                    return try investigateFork(db, log: log, chunk: chunk, index: chunk.start + UInt64(differing),
-                                               ours: ours[differing], dataKey: dataKey)
-                }
-                // Their log is ours plus the rest, so verifying the rest on top of our roots
-                // checks the whole chunk.
-                fresh.blocks = Array(chunk.blocks[overlap...])
-                fresh.start = log.length
-                fresh.signatures = chunk.signatures.filter { $0.length > log.length }
-                if fresh.blocks.isEmpty { return .alreadyHave }
-            }
-            if log.length >= Self.maxUnknownWriterBlocks, try MembershipState.load(db).status(of: chunk.writer) == .unknown {
-                return .rejected(reason: "the log of a writer nobody added is kept aside only up to \(Self.maxUnknownWriterBlocks) blocks")
-            }
-            let extended: MerkleRoots
-            do {
-                extended = try Self.verify(fresh, on: log.roots)
-            } catch {
-                // A valid signature over a tree our prefix cannot reach: a fork before the
-                // chunk, or garbage. With the whole log from 0 we can tell which.
-                if log.length > 0 && chunk.start > 0 { return .needsFullLog }
-                return .rejected(reason: "\(error)")
-            }
-            let appendStart = log.length
-            try LogStore.append(db, writer: &log, blocks: fresh.blocks, roots: extended, signatures: fresh.signatures)
-            try MembershipState.extract(db, database: databaseID, writerID: log.id, start: appendStart, blocks: fresh.blocks)
-            if let dataKey {
-                _ = try applyView(db, dataKey: dataKey, preloaded: (log.id, appendStart, fresh.blocks))
-            }
-            stored = true
-            return .stored(newLength: extended.length)
         }
         if case let .rejected(reason) = outcome { try recordRejection(writer: chunk.writer, index: chunk.start, reason: reason) }
-        if stored, let head = chunk.signatures.last {
-            notify(DatabaseChange(heads: [LogHead(writer: chunk.writer, signed: head)], viewChanged: dataKey != nil, membershipChanged: true))
+        if let stored {
+            notify(DatabaseChange(heads: [LogHead(writer: chunk.writer, signed: stored.head)], viewChanged: isUnlocked,
+                                  membershipChanged: stored.membership))
+        } else if case let .forkRecorded(proof) = outcome {
+            notify(DatabaseChange(heads: [], viewChanged: true, membershipChanged: true, forks: [proof]))
         }
         return outcome
+    }
+
+    private func ingest(_ db: Database, chunk: LogChunk, dataKey: SecureBytes?) throws -> (IngestOutcome, (SignedTree, Bool)?) {
+        let membership = try MembershipState.load(db)
+        let status = membership.status(of: chunk.writer)
+        let existing = try LogStore.writer(db, key: chunk.writer)
+        if existing == nil, status == .unknown, try LogBudget.unknownLogsFull(db, membership: membership) {
+            return (.notCounted(reason: "the budget for logs of writers nobody added is full (\(LogBudget.maxUnknownLogs) logs)"), nil)
+        }
+        var log = try existing ?? LogStore.writerOrCreate(db, key: chunk.writer)
+        guard chunk.start <= log.length else {
+            return (.rejected(reason: "the blocks start at \(chunk.start) but only \(log.length) are stored"), nil)
+        }
+        var fresh = chunk
+        if chunk.start < log.length {
+            // Overlap: identical blocks are skipped; a difference is a fork (both versions
+            // signed) or bad data.
+            let overlap = Int(min(log.length - chunk.start, UInt64(chunk.blocks.count)))
+            let ours = try LogStore.blocks(db, writerID: log.id, range: chunk.start..<(chunk.start + UInt64(overlap)))
+            if let differing = ours.indices.first(where: { ours[$0] != chunk.blocks[$0] }) {
+                return (try investigateFork(db, log: log, chunk: chunk, index: chunk.start + UInt64(differing), dataKey: dataKey), nil)
+            }
+            // Their log is ours plus the rest, so verifying the rest on top of our roots
+            // checks the whole chunk.
+            fresh.blocks = Array(chunk.blocks[overlap...])
+            fresh.start = log.length
+            fresh.signatures = chunk.signatures.filter { $0.length > log.length }
+            if fresh.blocks.isEmpty { return (.alreadyHave, nil) }
+        }
+        // Keep only what may be stored: a prefix ending at one of the chunk's signed lengths.
+        let forks = try ForkRecords.firstForkIndex(db)
+        let forked = forks[log.id] != nil
+        if let limit = membership.storageLimit(of: chunk.writer, forkedAt: forks[log.id]) {
+            guard let cut = fresh.prefix(endingBy: limit) else {
+                return (.notCounted(reason: LogBudget.reason(status: status, forked: forked)), nil)
+            }
+            fresh = cut
+        }
+        var extended: MerkleRoots
+        do {
+            extended = try Self.verify(fresh, on: log.roots)
+        } catch {
+            // A valid signature over a tree our prefix cannot reach: a fork before the
+            // chunk, or garbage. With the whole log from 0 we can tell which.
+            if log.length > 0 && chunk.start > 0 { return (.needsFullLog, nil) }
+            return (.rejected(reason: "\(error)"), nil)
+        }
+        // A writer nobody added is kept within a budget, unless the verified blocks themselves
+        // make it a writer (a self-authorisation carried in its own log).
+        let budget = LogBudget.unknownLimit(log: log, chunk: fresh)
+        if status == .unknown, fresh.end > budget, try !authorisesItself(db, log: log, blocks: fresh.blocks) {
+            guard let cut = fresh.prefix(endingBy: budget) else {
+                return (.notCounted(reason: LogBudget.reason(status: status, forked: forked)), nil)
+            }
+            fresh = cut
+            extended = log.roots
+            extended.append(blocks: fresh.blocks)
+        }
+        let appendStart = log.length
+        try LogStore.append(db, writer: &log, blocks: fresh.blocks, roots: extended, signatures: fresh.signatures)
+        try MembershipIndex.extract(db, database: databaseID, writerID: log.id, start: appendStart, blocks: fresh.blocks)
+        let carriesMembership = fresh.blocks.contains { $0.count >= 2 && EntryKind(rawValue: $0[1])?.isMembership == true }
+        if carriesMembership { try LogPruning.enforce(db) }
+        if let dataKey {
+            _ = try applyView(db, dataKey: dataKey, preloaded: (log.id, appendStart, fresh.blocks))
+        }
+        let head = fresh.signatures.last ?? chunk.signatures[chunk.signatures.count - 1]
+        let outcome: IngestOutcome = fresh.end < chunk.end
+            ? .notCounted(reason: LogBudget.reason(status: status, forked: forked))
+            : .stored(newLength: extended.length)
+        return (outcome, (head, carriesMembership))
+    }
+
+    /// Whether membership operations in `blocks` (verified, to be appended to `log`) make its
+    /// writer authorised; tried in a savepoint that is rolled back.
+    private func authorisesItself(_ db: Database, log: WriterRecord, blocks: [[UInt8]]) throws -> Bool {
+        guard blocks.contains(where: { $0.count >= 2 && EntryKind(rawValue: $0[1])?.isMembership == true }) else { return false }
+        var authorised = false
+        try db.inSavepoint {
+            try MembershipIndex.extract(db, database: databaseID, writerID: log.id, start: log.length, blocks: blocks)
+            authorised = try MembershipState.load(db).status(of: log.key) == .authorised
+            return .rollback
+        }
+        return authorised
     }
 
     /// Checks that need no database: sizes, counts, signed lengths, the last signature.
@@ -102,28 +154,18 @@ extension HyphaDatabase {
     /// Blocks at `index` differ from ours: if their chunk verifies on top of our prefix, the
     /// writer signed two different logs (a fork proof, recorded and reported); otherwise the
     /// difference may start before the chunk (ask for the whole log) or the data is bad.
-    private func investigateFork(_ db: Database, log: WriterRecord, chunk: LogChunk, index: UInt64, ours: [UInt8],
+    private func investigateFork(_ db: Database, log: WriterRecord, chunk: LogChunk, index: UInt64,
                                  dataKey: SecureBytes?) throws -> IngestOutcome {
+        let prefix: MerkleRoots
         do {
-            _ = try Self.verify(chunk, on: try LogStore.roots(db, writerID: log.id, length: chunk.start))
+            prefix = try LogStore.roots(db, writerID: log.id, length: chunk.start)
+            _ = try Self.verify(chunk, on: prefix)
         } catch {
             return chunk.start > 0 ? .needsFullLog : .rejected(reason: "\(error)")
         }
-        guard let ourHead = log.head, let theirHead = chunk.signatures.last else { return .rejected(reason: "no signed head") }
-        if let known = try ForkRecords.firstForkIndex(db)[log.id], known <= index { return .alreadyHave }
-        try ForkRecords.record(db, writerID: log.id, index: index, ours: ours, theirs: chunk.blocks[Int(index - chunk.start)],
-                               ourSigned: ourHead, theirSigned: theirHead, at: now())
-        // What counts changed in ways that are not monotone (operations in the forked part no
-        // longer count): rebuild rather than patch.
-        _ = try rebuildView(db, dataKey: dataKey)
-        return .forkRecorded(index: index)
-    }
-
-    private func unknownWritersFull(_ db: Database, adding key: PublicKey) throws -> Bool {
-        let membership = try MembershipState.load(db)
-        guard membership.status(of: key) == .unknown else { return false }
-        let unknown = try LogStore.allWriters(db).filter { membership.status(of: $0.key) == .unknown }.count
-        return unknown >= Self.maxUnknownWriters
+        if let known = try ForkRecords.firstForkIndex(db)[log.id], known <= index { return .notCounted(reason: LogBudget.reason(status: .authorised, forked: true)) }
+        guard let proof = try recordDetectedFork(db, log: log, chunk: chunk, index: index, dataKey: dataKey) else { return .alreadyHave }
+        return .forkRecorded(proof)
     }
 
     /// Keeps the newest 1000 rejections, for `hypha log` and the UI.

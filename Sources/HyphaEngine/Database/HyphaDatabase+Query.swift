@@ -5,8 +5,11 @@ extension HyphaDatabase {
     /// Every current version of `key`, the display winner first; nil when the key was never
     /// written. Needs the keys: values are stored encrypted.
     public func entry(_ key: String) throws -> EntryDetail? {
-        let identity = try unlockedKeys()
-        return try writer.read { db -> EntryDetail? in
+        try withUnlockedKeys { identity in try entry(key, identity: identity) }
+    }
+
+    private func entry(_ key: String, identity: IdentityKeys) throws -> EntryDetail? {
+        try writer.read { db -> EntryDetail? in
             let heads = try ViewRegister.heads(db, key: key)
             guard !heads.isEmpty else { return nil }
             let writers = try writerKeys(db)
@@ -29,8 +32,12 @@ extension HyphaDatabase {
     /// Live keys in key order (byte order of UTF-8), starting after `after`, with the display
     /// winner's value when `values` is true (needs the keys).
     public func list(prefix: String = "", after: String? = nil, limit: Int = 100, values: Bool = true) throws -> [EntrySummary] {
-        let dataKey = values ? try unlockedKeys().dataKey : nil
-        return try writer.read { db in
+        guard values else { return try list(prefix: prefix, after: after, limit: limit, dataKey: nil) }
+        return try withUnlockedKeys { try list(prefix: prefix, after: after, limit: limit, dataKey: $0.dataKey) }
+    }
+
+    private func list(prefix: String, after: String?, limit: Int, dataKey: SecureBytes?) throws -> [EntrySummary] {
+        try writer.read { db in
             var sql = "SELECT key, heads, winner_writer, winner_idx, winner_tombstone, ts FROM view_entries WHERE live > 0"
             var arguments: StatementArguments = []
             if !prefix.isEmpty {

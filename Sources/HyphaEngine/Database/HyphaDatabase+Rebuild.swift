@@ -6,8 +6,7 @@ extension HyphaDatabase {
     /// function of them). Also re-checks every log against its signatures first.
     @discardableResult
     public func rebuildView() throws -> Int {
-        let dataKey = self.dataKey
-        let applied = try writer.write { db in try rebuildView(db, dataKey: dataKey) }
+        let applied = try withDataKey { dataKey in try writer.write { db in try rebuildView(db, dataKey: dataKey) } }
         notify(DatabaseChange(heads: [], viewChanged: true, membershipChanged: true))
         return applied
     }
@@ -27,11 +26,12 @@ extension HyphaDatabase {
             var at: UInt64 = 0
             while at < log.length {
                 let end = min(log.length, at + 4096)
-                try MembershipState.extract(db, database: databaseID, writerID: log.id, start: at,
+                try MembershipIndex.extract(db, database: databaseID, writerID: log.id, start: at,
                                             blocks: try LogStore.blocks(db, writerID: log.id, range: at..<end))
                 at = end
             }
         }
+        try LogPruning.enforce(db)
         guard let dataKey else { return 0 }
         var applier = try ViewApplier(db, database: databaseID, dataKey: dataKey)
         guard case let .applied(count) = try applier.run() else {

@@ -21,7 +21,7 @@ public final class HyphaDatabase: Sendable {
     let now: @Sendable () -> UInt64
     /// Checkpoints the WAL off the write path (file databases only).
     let checkpointer: Checkpointer?
-    private let keys = Mutex<IdentityKeys?>(nil)
+    private let keys = KeyGate()
     private let observers = Mutex<[UUID: @Sendable (DatabaseChange) -> Void]>([:])
 
     init(writer: any DatabaseWriter, databaseID: DatabaseID, now: @escaping @Sendable () -> UInt64,
@@ -31,6 +31,7 @@ public final class HyphaDatabase: Sendable {
         self.now = now
         self.checkpointer = checkpointer
         try Schema.migrator().migrate(writer)
+        try writer.write { db in try self.runPendingMaintenance(db) }
     }
 
     /// Opens (creating if needed) the SQLite file at `path` in WAL mode.
@@ -61,20 +62,30 @@ public final class HyphaDatabase: Sendable {
         guard identity.databaseID == databaseID else {
             throw StoreError.wrongDatabase(expected: databaseID.shortHex, found: identity.databaseID.shortHex)
         }
-        keys.withLock { $0 = identity }
+        keys.install(identity)
         try catchUpView()
     }
 
-    /// Forgets the keys (the caller wipes them).
-    public func lock() { keys.withLock { $0 = nil } }
+    /// Forgets the keys, waiting for any work that uses them (applying the view, signing) to
+    /// finish, so the caller may wipe them as soon as this returns.
+    public func lock() { keys.lock() }
 
+    public var isUnlocked: Bool { keys.isUnlocked }
 
-    func unlockedKeys() throws -> IdentityKeys {
-        guard let identity = keys.withLock({ $0 }), !identity.isWiped else { throw NodeError.locked }
-        return identity
+    /// Runs `body` with the keys; throws `NodeError.locked` when there are none. Locking waits
+    /// until `body` returns.
+    func withUnlockedKeys<T>(_ body: (IdentityKeys) throws -> T) throws -> T {
+        try keys.withKeys { identity in
+            guard let identity else { throw NodeError.locked }
+            return try body(identity)
+        }
     }
 
-    var dataKey: SecureBytes? { keys.withLock { $0?.dataKey } }
+    /// Runs `body` with the data key when unlocked (nil when locked): for work that goes on
+    /// without keys (storing blocks) and applies the view only when it can.
+    func withDataKey<T>(_ body: (SecureBytes?) throws -> T) rethrows -> T {
+        try keys.withKeys { try body($0?.dataKey) }
+    }
 
     // MARK: Change notifications
 
@@ -98,9 +109,19 @@ public final class HyphaDatabase: Sendable {
     /// Applies whatever is stored but not yet applied (after unlocking, or after another
     /// process stored blocks).
     public func catchUpView() throws {
-        guard let dataKey else { return }
-        let applied = try writer.write { db in try self.applyView(db, dataKey: dataKey) }
+        let applied = try withDataKey { dataKey -> Int in
+            guard let dataKey else { return 0 }
+            return try writer.write { db in try self.applyView(db, dataKey: dataKey) }
+        }
         if applied > 0 { notify(DatabaseChange(heads: [], viewChanged: true, membershipChanged: true)) }
+    }
+
+    /// Work left by a migration: re-indexing membership after the derived tables changed shape.
+    private func runPendingMaintenance(_ db: Database) throws {
+        guard try db.tableExists("pending_maintenance"),
+              try String.fetchOne(db, sql: "SELECT task FROM pending_maintenance WHERE task = 'reindex'") != nil else { return }
+        _ = try rebuildView(db, dataKey: nil)
+        try db.execute(sql: "DELETE FROM pending_maintenance WHERE task = 'reindex'")
     }
 
     /// Runs the applier, rebuilding the view when a log's accepted length dropped.
@@ -119,4 +140,6 @@ public struct DatabaseChange: Sendable {
     public var heads: [LogHead]
     public var viewChanged: Bool
     public var membershipChanged: Bool
+    /// Fork proofs recorded by this change (to give to peers).
+    public var forks: [ForkProof] = []
 }

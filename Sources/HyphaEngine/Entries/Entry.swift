@@ -1,6 +1,7 @@
-/// A log entry, the content of one block. Format v1 (docs/PROTOCOL.md, "Entries"):
+/// A log entry, the content of one block (docs/PROTOCOL.md, "Entries"):
 ///
-///     u8 version (1) ‖ u8 kind ‖ body
+///     u8 version ‖ u8 kind ‖ body       version 1 for every kind, 2 for data operations that
+///                                       name the versions they replace
 ///     membership body: varint-length-prefixed operation body ‖ signature[64]
 ///     data body:       u64le timestamp ‖ varint n ‖ n × (writer[32] ‖ varint length) ‖ varint-length-prefixed sealed payload
 public enum Entry: Sendable, Equatable {
@@ -16,7 +17,10 @@ public enum Entry: Sendable, Equatable {
 
     public func encoded() -> [UInt8] {
         var w = BinaryWriter(capacity: 128)
-        w.u8(EntryLimits.formatVersion)
+        switch self {
+        case .membership: w.u8(EntryLimits.formatVersion)
+        case let .data(op): w.u8(op.version)
+        }
         w.u8(kind.rawValue)
         switch self {
         case let .membership(op):
@@ -41,10 +45,13 @@ public enum Entry: Sendable, Equatable {
         do {
             var r = BinaryReader(block)
             let version = try r.u8()
-            guard version == EntryLimits.formatVersion else { throw EntryError.unsupportedVersion(version) }
+            guard version == EntryLimits.formatVersion || version == EntryLimits.replacingDataVersion else {
+                throw EntryError.unsupportedVersion(version)
+            }
             let rawKind = try r.u8()
             guard let kind = EntryKind(rawValue: rawKind) else { throw EntryError.unknownKind(rawKind) }
             if kind.isMembership {
+                guard version == EntryLimits.formatVersion else { throw EntryError.unsupportedVersion(version) }
                 let body = try r.lengthPrefixed(limit: 512)
                 let signature = try r.raw(64)
                 try r.expectEnd()
@@ -61,7 +68,7 @@ public enum Entry: Sendable, Equatable {
             }
             let sealed = try r.lengthPrefixed(limit: EntryLimits.maxBlockBytes)
             try r.expectEnd()
-            return .data(DataOperation(kind: kind, timestamp: timestamp, dependencies: deps, sealed: sealed))
+            return .data(DataOperation(version: version, kind: kind, timestamp: timestamp, dependencies: deps, sealed: sealed))
         } catch let error as BinaryDecodingError {
             throw EntryError.malformed(error.description)
         }

@@ -3,6 +3,10 @@ public enum EntryKind: UInt8, Sendable, CaseIterable {
     case genesis = 1
     case addWriter = 2
     case removeWriter = 3
+    /// An add-writer that answers one authorisation request (a denial of it cancels it).
+    case approveRequest = 4
+    /// The person denied one authorisation request: it can never be approved.
+    case denyRequest = 5
     case put = 16
     case delete = 17
 
@@ -12,6 +16,8 @@ public enum EntryKind: UInt8, Sendable, CaseIterable {
 /// Limits that every node enforces on entries it writes and accepts.
 public enum EntryLimits {
     public static let formatVersion: UInt8 = 1
+    /// Data operations that name the versions they replace.
+    public static let replacingDataVersion: UInt8 = 2
     public static let maxKeyBytes = 1024
     public static let maxValueBytes = 512 * 1024
     public static let maxNodeNameBytes = 64

@@ -9,6 +9,11 @@ public struct MembershipOperation: Sendable, Equatable {
         /// `writer` is removed: its entries up to `cutoffLength` stay, later ones are ignored.
         /// `cutoffHash` is BLAKE2b-256 of block `cutoffLength - 1` (32 zero bytes when 0).
         case removeWriter(writer: PublicKey, cutoffLength: UInt64, cutoffHash: [UInt8])
+        /// An add-writer answering authorisation request `request`: it counts unless a denial of
+        /// that same request counts.
+        case approveRequest(writer: PublicKey, name: String, addedBy: PublicKey, request: RequestID)
+        /// Authorisation request `request` of `device` is denied, by `deniedBy`, for good.
+        case denyRequest(device: PublicKey, request: RequestID, deniedBy: PublicKey)
     }
 
     public var body: Body
@@ -21,6 +26,8 @@ public struct MembershipOperation: Sendable, Equatable {
         case .genesis: return .genesis
         case .addWriter: return .addWriter
         case .removeWriter: return .removeWriter
+        case .approveRequest: return .approveRequest
+        case .denyRequest: return .denyRequest
         }
     }
 
@@ -28,7 +35,9 @@ public struct MembershipOperation: Sendable, Equatable {
     public var subject: PublicKey? {
         switch body {
         case .genesis: return nil
-        case let .addWriter(writer, _, _), let .removeWriter(writer, _, _): return writer
+        case let .addWriter(writer, _, _), let .removeWriter(writer, _, _), let .approveRequest(writer, _, _, _),
+             let .denyRequest(writer, _, _):
+            return writer
         }
     }
 
@@ -68,6 +77,15 @@ public struct MembershipOperation: Sendable, Equatable {
             w.raw(writer.bytes)
             w.u64(cutoffLength)
             w.raw(cutoffHash)
+        case let .approveRequest(writer, name, addedBy, request):
+            w.raw(writer.bytes)
+            w.string(name)
+            w.raw(addedBy.bytes)
+            w.raw(request.bytes)
+        case let .denyRequest(device, request, deniedBy):
+            w.raw(device.bytes)
+            w.raw(request.bytes)
+            w.raw(deniedBy.bytes)
         }
         w.u64(createdAt)
         return w.bytes
@@ -91,12 +109,26 @@ public struct MembershipOperation: Sendable, Equatable {
             let length = try r.u64()
             let hash = try r.raw(32)
             body = .removeWriter(writer: writer, cutoffLength: length, cutoffHash: hash)
+        case .approveRequest:
+            let writer = try readKey(&r)
+            let name = try r.string(limit: EntryLimits.maxNodeNameBytes)
+            let addedBy = try readKey(&r)
+            body = .approveRequest(writer: writer, name: name, addedBy: addedBy, request: try readRequestID(&r))
+        case .denyRequest:
+            let device = try readKey(&r)
+            let request = try readRequestID(&r)
+            body = .denyRequest(device: device, request: request, deniedBy: try readKey(&r))
         case .put, .delete:
             throw EntryError.malformed("not a membership kind")
         }
         let createdAt = try r.u64()
         try r.expectEnd()
         return MembershipOperation(body: body, createdAt: createdAt, signature: signature)
+    }
+
+    static func readRequestID(_ r: inout BinaryReader) throws -> RequestID {
+        guard let id = RequestID(bytes: try r.raw(RequestID.length)) else { throw EntryError.malformed("request id") }
+        return id
     }
 
     static func readKey(_ r: inout BinaryReader) throws -> PublicKey {

@@ -173,27 +173,63 @@ public final class AuthorisationRequests: Sendable {
         }
     }
 
-    private enum Outcome { case decided(AuthorisationRecord), refused(EphemeralError) }
+    private enum Outcome { case decided(AuthorisationRecord), refused(Error) }
 
     private func decide(_ id: RequestID, state: AuthorisationState, reason: String?, code: VerificationCode?) throws -> AuthorisationRecord {
-        // The transaction commits the expiry bookkeeping even when the decision is refused,
-        // so the refusal travels out as a value and is thrown after the commit.
+        try decide(id, state: state, reason: reason, code: code) { _, _ in }
+    }
+
+    /// Decides exactly `id` in one transaction: the row must be pending (overdue rows expire
+    /// first) and, when `code` is given, carry that code; `alsoDo` runs in the same transaction
+    /// before the row changes (the node appends the root-signed approval or denial there, so a
+    /// check and its append can never be separated). A refusal commits the expiry bookkeeping
+    /// and is thrown after the commit.
+    func decide(_ id: RequestID, state: AuthorisationState, reason: String?, code: VerificationCode?,
+                alsoDo: (Database, AuthorisationRecord) throws -> Void) throws -> AuthorisationRecord {
         let outcome: Outcome = try transaction { db, now in
-            guard let row = try Self.fetch(db, id) else { return .refused(.unknownRequest(id.hex)) }
+            guard let row = try Self.fetch(db, id) else { return .refused(EphemeralError.unknownRequest(id.hex)) }
             guard row.state == .pending else {
-                return .refused(row.state == .expired ? .requestExpired(id: id.hex) : .requestNotPending(id: id.hex, state: row.state))
+                return .refused(row.state == .expired ? EphemeralError.requestExpired(id: id.hex)
+                                                      : EphemeralError.requestNotPending(id: id.hex, state: row.state))
             }
-            if let code, code != row.code { return .refused(.codeMismatch(id: id.hex)) }
+            if let code, code != row.code { return .refused(EphemeralError.codeMismatch(id: id.hex)) }
+            do {
+                try db.inSavepoint {
+                    try alsoDo(db, row)
+                    return .commit
+                }
+            } catch let error as UserFacingError {
+                return .refused(error)
+            }
             try db.execute(sql: """
                 UPDATE \(Self.table) SET state = ?, decided_at = ?, deny_reason = ?
                 WHERE request_id = ? AND state = 'pending'
                 """, arguments: [state.rawValue, EphemeralTiming.sqlite(now), reason, Data(id.bytes)])
-            guard db.changesCount == 1, let decided = try Self.fetch(db, id) else { return .refused(.unknownRequest(id.hex)) }
+            guard db.changesCount == 1, let decided = try Self.fetch(db, id) else { return .refused(EphemeralError.unknownRequest(id.hex)) }
             return .decided(decided)
         }
         switch outcome {
         case let .decided(record): return record
         case let .refused(error): throw error
+        }
+    }
+
+    /// Closes pending requests answered elsewhere: `answered(row)` returns the state a row
+    /// takes (approved when its device became a writer, denied when the request was denied in
+    /// the database) or nil to leave it. No reply is sent for these: the node that answered
+    /// sends it. Returns the closed ids.
+    @discardableResult
+    public func closeAnswered(_ answered: (AuthorisationRecord) -> AuthorisationState?) throws -> [RequestID] {
+        try transaction { db, now in
+            var closed: [RequestID] = []
+            for row in try Self.fetchAll(db, sql: "WHERE state = 'pending'") {
+                guard let state = answered(row) else { continue }
+                try db.execute(sql: """
+                    UPDATE \(Self.table) SET state = ?, decided_at = ?, reply_sent = 1 WHERE request_id = ? AND state = 'pending'
+                    """, arguments: [state.rawValue, EphemeralTiming.sqlite(now), Data(row.requestID.bytes)])
+                closed.append(row.requestID)
+            }
+            return closed
         }
     }
 

@@ -11,6 +11,9 @@ public enum EphemeralError: UserFacingError, Equatable {
     case requestExpired(id: String)
     case invalidCode(String)
     case codeMismatch(id: String)
+    case requestDeniedElsewhere(id: String, by: String)
+    case deviceAlreadyAuthorised(id: String, by: String)
+    case deviceRevoked(id: String)
 
     public var description: String {
         switch self {
@@ -34,6 +37,12 @@ public enum EphemeralError: UserFacingError, Equatable {
             return "'\(Sanitise.forTerminal(text, limit: 20))' is not a verification code (six digits, such as 482-193)"
         case let .codeMismatch(id):
             return "the code does not match request \(id); it was not approved"
+        case let .requestDeniedElsewhere(id, by):
+            return "request \(id) was denied by \(by); a denied request can never be approved (the node may ask again)"
+        case let .deviceAlreadyAuthorised(id, by):
+            return "the node of request \(id) is already authorised (by \(by)); nothing was changed"
+        case let .deviceRevoked(id):
+            return "the node of request \(id) was revoked; a revoked device can never be authorised again"
         }
     }
 }

@@ -71,4 +71,7 @@ public enum IngestResult: Sendable, Equatable {
     case rejected(reason: String)
     /// The chunk conflicts with the stored log (a fork): the store wants the whole remote log.
     case needsFullLog
+    /// Valid, but not (all) stored because it does not count here (after a fork or a cut-off,
+    /// beyond a budget): stop asking for this writer until membership changes.
+    case notCounted
 }

@@ -103,6 +103,14 @@ extension SyncSession {
             return close(.badData, "rejected data for writer \(chunk.writer.shortHex): \(reason)", notify: true)
         case .success(.needsFullLog):
             startInvestigation(chunk.writer)
+        case .success(.notCounted):
+            // Valid, but it does not count here: ask no more until membership changes.
+            if var w = writers[chunk.writer] {
+                w.stalled = true
+                w.fetchedUpTo = w.localLength
+                w.requestedUpTo = w.localLength
+                writers[chunk.writer] = w
+            }
         case let .failure(failure):
             return close(.storeFailure, "storing replicated data failed: \(failure.message)", notify: true)
         }

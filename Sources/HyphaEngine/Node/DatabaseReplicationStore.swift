@@ -29,6 +29,7 @@ final class DatabaseReplicationStore: ReplicationStore {
         case .alreadyHave: return .alreadyHave
         case let .rejected(reason): return .rejected(reason: reason)
         case .needsFullLog: return .needsFullLog
+        case .notCounted: return .notCounted
         // A fork is not the sender's fault: its log is one of the two signed versions.
         case .forkRecorded: return .alreadyHave
         }

@@ -130,16 +130,29 @@ enum ForkRecords {
         return forks
     }
 
-    static func record(_ db: Database, writerID: Int64, index: UInt64, ours: [UInt8], theirs: [UInt8],
-                       ourSigned: SignedTree, theirSigned: SignedTree, at time: UInt64) throws {
+    /// Records a verified fork proof (one row per writer and position); false when that
+    /// position was already recorded.
+    @discardableResult
+    static func record(_ db: Database, writerID: Int64, proof: ForkProof, at time: UInt64) throws -> Bool {
         try db.execute(sql: """
             INSERT OR IGNORE INTO forks (writer_id, idx, ours, theirs, our_length, our_tree_hash, our_signature,
-                                         their_length, their_tree_hash, their_signature, detected_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [writerID, Int64(bitPattern: index), Data(ours), Data(theirs),
-                             Int64(bitPattern: ourSigned.length), Data(ourSigned.treeHash), Data(ourSigned.signature),
-                             Int64(bitPattern: theirSigned.length), Data(theirSigned.treeHash), Data(theirSigned.signature),
-                             Int64(bitPattern: time)])
+                                         their_length, their_tree_hash, their_signature, detected_at, proof)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [writerID, Int64(bitPattern: proof.index), Data(proof.first.block), Data(proof.second.block),
+                             Int64(bitPattern: proof.first.signed.length), Data(proof.first.signed.treeHash), Data(proof.first.signed.signature),
+                             Int64(bitPattern: proof.second.signed.length), Data(proof.second.signed.treeHash),
+                             Data(proof.second.signed.signature), Int64(bitPattern: time), Data(proof.encoded)])
+        return db.changesCount > 0
+    }
+
+    /// The proof of each forked log's first fork (forks recorded before proofs travelled have
+    /// none).
+    static func proofs(_ db: Database) throws -> [ForkProof] {
+        try Data.fetchAll(db, sql: """
+            SELECT proof FROM forks f WHERE proof IS NOT NULL
+              AND idx = (SELECT MIN(idx) FROM forks g WHERE g.writer_id = f.writer_id)
+            ORDER BY writer_id
+            """).compactMap { try? ForkProof(encoded: [UInt8]($0)) }
     }
 }
 
@@ -148,12 +161,14 @@ public enum StoreError: UserFacingError, Equatable {
     case corrupt(String)
     case notADatabase(String)
     case wrongDatabase(expected: String, found: String)
+    case invalidForkProof(String)
 
     public var description: String {
         switch self {
         case let .corrupt(what): return "the database is damaged: \(what)"
         case let .notADatabase(path): return "'\(path)' is not a Hypha database"
         case let .wrongDatabase(expected, found): return "this database belongs to \(found), not \(expected)"
+        case let .invalidForkProof(why): return "invalid fork proof: \(why)"
         }
     }
 }

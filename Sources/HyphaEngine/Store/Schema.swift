@@ -62,6 +62,18 @@ enum Schema {
         migrator.registerMigration("view-v1") { db in
             try createViewTables(db)
         }
+        // Entry format 2 and membership strata: the derived tables change shape. They are
+        // dropped here and rebuilt from the blocks when the database opens (`reindexIfNeeded`).
+        migrator.registerMigration("view-v2") { db in
+            try dropView(db)
+            try createViewTables(db)
+            try db.execute(sql: "CREATE TABLE pending_maintenance (task TEXT PRIMARY KEY)")
+            try db.execute(sql: "INSERT INTO pending_maintenance (task) VALUES ('reindex')")
+        }
+        // Fork proofs that travel (docs/PROTOCOL.md, "Block proofs and fork proofs").
+        migrator.registerMigration("forks-v2") { db in
+            try db.execute(sql: "ALTER TABLE forks ADD COLUMN proof BLOB")
+        }
         // Ephemeral channel: seen message ids and authorisation requests (Ephemeral/).
         EphemeralSchema.registerMigrations(&migrator)
         // What a running node publishes for CLI commands (`hypha peers`).
@@ -81,11 +93,7 @@ enum Schema {
                 source_writer INTEGER NOT NULL,
                 source_idx INTEGER NOT NULL,
                 kind INTEGER NOT NULL,
-                subject BLOB,
-                name TEXT,
-                added_by BLOB,
-                cutoff_length INTEGER,
-                cutoff_hash BLOB,
+                body BLOB NOT NULL,
                 created_at INTEGER NOT NULL,
                 PRIMARY KEY (hash, source_writer, source_idx)
             ) WITHOUT ROWID;

@@ -29,7 +29,7 @@ struct ViewApplier {
         var clock: VectorClock
         var dirty = false
         /// The payload's associated data for puts and deletes of this log, computed once.
-        var associatedData: [EntryKind: [UInt8]] = [:]
+        var associatedData: [AssociatedDataKey: [UInt8]] = [:]
 
         init(key: PublicKey, stored: UInt64, accepted: UInt64, applied: UInt64, clock: VectorClock) {
             self.key = key
@@ -38,6 +38,11 @@ struct ViewApplier {
             self.applied = applied
             self.clock = clock
         }
+    }
+
+    private struct AssociatedDataKey: Hashable {
+        var version: UInt8
+        var kind: EntryKind
     }
 
     private let db: Database
@@ -82,7 +87,7 @@ struct ViewApplier {
     /// log the caller holds already (a chunk just stored), used instead of reading them back.
     mutating func run(preloaded: (writerID: Int64, start: UInt64, blocks: [[UInt8]])? = nil) throws -> Outcome {
         self.preloaded = preloaded
-        if logs.values.contains(where: { $0.applied > $0.accepted }) { return .needsRebuild }
+        if logs.values.contains(where: { $0.applied > min($0.accepted, $0.stored) }) { return .needsRebuild }
         var progress = true
         while progress {
             progress = false
@@ -114,7 +119,7 @@ struct ViewApplier {
     func dependencies(of writerID: Int64) -> [DataOperation.Dependency] {
         guard let own = logs[writerID] else { return [] }
         return logs.filter { $0.key != writerID && $0.value.applied > own.clock[$0.key] && membership.status(of: $0.value.key) != .unknown }
-            .sorted { $0.key < $1.key }
+            .sorted { $0.value.key < $1.value.key }   // writer key order: the same bytes on every node
             .map { DataOperation.Dependency(writer: $0.value.key, length: $0.value.applied) }
     }
 
@@ -150,7 +155,8 @@ struct ViewApplier {
         }
         let batch = operations.enumerated().compactMap { offset, op in
             op.data.map { ViewBatch.Operation(key: $0.key, writerID: writerID, index: start + UInt64(offset), tombstone: $0.value == nil,
-                                             timestamp: $0.timestamp, clock: state.clock, followsEverything: true) }
+                                             timestamp: $0.timestamp, clock: state.clock, replaces: $0.replaces.map(resolve),
+                                             followsEverything: $0.replaces == nil) }
         }
         appliedCount += try ViewBatch.apply(batch, db, keys: keys)
         state.applied = start + UInt64(operations.count)
@@ -175,7 +181,13 @@ struct ViewApplier {
         // Readiness first (nothing changes until every dependency is met), then the clock.
         var needed: [(Int64, UInt64)] = []
         for dep in op.dependencies where dep.writer != state.key {
-            guard let x = ids[dep.writer], let other = logs[x], membership.status(of: dep.writer) != .unknown else { return nil }
+            guard membership.status(of: dep.writer) != .unknown else { return nil }
+            guard let x = ids[dep.writer], let other = logs[x] else {
+                // No block of that log is stored: only a removal cut off at 0 lets this wait end.
+                let accepted = membership.acceptedLength(of: dep.writer, storedLength: 0, forkedAt: nil) { _ in nil }
+                guard min(dep.length, accepted) == 0 else { return nil }
+                continue
+            }
             let length = min(dep.length, other.accepted)
             guard other.applied >= length else { return nil }
             if length > state.clock[x] { needed.append((x, length)) }
@@ -191,9 +203,10 @@ struct ViewApplier {
             try saveCheckpoint(writerID: writerID, index: index, clock: checkpoint)
         }
         advance(state)
-        let associatedData = state.associatedData[op.kind] ?? {
-            let data = DataOperation.associatedData(kind: op.kind, database: database, writer: state.key)
-            state.associatedData[op.kind] = data
+        let adKey = AssociatedDataKey(version: op.version, kind: op.kind)
+        let associatedData = state.associatedData[adKey] ?? {
+            let data = DataOperation.associatedData(version: op.version, kind: op.kind, database: database, writer: state.key)
+            state.associatedData[adKey] = data
             return data
         }()
         guard let payload = op.open(associatedData: associatedData, dataKey: dataKey) else {
@@ -201,7 +214,13 @@ struct ViewApplier {
             return .some(nil)
         }
         return ViewBatch.Operation(key: payload.key, writerID: writerID, index: index, tombstone: payload.value == nil,
-                                   timestamp: op.timestamp, clock: state.clock)
+                                   timestamp: op.timestamp, clock: state.clock, replaces: payload.replaces.map(resolve))
+    }
+
+    /// Version ids as (writer row id, position); versions of writers not held here cannot be
+    /// heads of any key, so they are left out.
+    private func resolve(_ versions: [VersionID]) -> [ViewBatch.Position] {
+        versions.compactMap { id in ids[id.writer].map { ViewBatch.Position(writerID: $0, index: id.index) } }
     }
 
     private func advance(_ state: LogState) {
@@ -254,6 +273,8 @@ struct LocalOperation {
         var key: String
         var value: [UInt8]?
         var timestamp: UInt64
+        /// The versions it names as replaced (entry format 2); nil: everything it saw.
+        var replaces: [VersionID]?
     }
     /// nil for membership operations appended in the same batch.
     var data: Data?

@@ -14,8 +14,16 @@ struct ViewBatch {
         var tombstone: Bool
         var timestamp: UInt64
         var clock: VectorClock
-        /// A local write: it follows every head of its key.
+        /// Entry format 2: exactly the versions it replaces (those in its causal past count).
+        /// nil (format 1): every version of its key in its causal past.
+        var replaces: [Position]? = nil
+        /// A local format-1 write: it follows every head of its key.
         var followsEverything = false
+    }
+
+    struct Position: Hashable {
+        var writerID: Int64
+        var index: UInt64
     }
 
     private var registers: [String: [ViewRegister.Head]] = [:]
@@ -72,9 +80,15 @@ struct ViewBatch {
             inConflict.insert(operation.key)   // not loaded: whatever is there goes
         } else {
             var heads = registers[operation.key] ?? []
-            heads.removeAll { head in
+            let inPast = { (head: ViewRegister.Head) -> Bool in
                 head.writerID == operation.writerID ? head.index < operation.index
                     : operation.clock.covers(writer: head.writerID, index: head.index)
+            }
+            if let replaces = operation.replaces {
+                let named = Set(replaces)
+                heads.removeAll { named.contains(Position(writerID: $0.writerID, index: $0.index)) && inPast($0) }
+            } else {
+                heads.removeAll(where: inPast)
             }
             heads.append(new)
             registers[operation.key] = heads

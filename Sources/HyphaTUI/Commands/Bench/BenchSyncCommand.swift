@@ -89,8 +89,7 @@ struct BenchSyncCommand: ParsableCommand {
     /// Seconds SQLite takes to insert the same rows into a keyed table in one transaction.
     private func sqliteBaseline(at path: String) throws -> Double {
         let rows = BenchFixture.changes(0..<entries, valueBytes: 256).compactMap { change -> (key: String, value: [UInt8])? in
-            if case let .put(key, value) = change { return (key, value) }
-            return nil
+            change.value.map { (change.key, $0) }
         }
         return try SQLiteBaseline.insertSeconds(path: path, rows: rows)
     }

@@ -1,0 +1,43 @@
+import Foundation
+import GRDB
+
+/// Keeps stored logs within what membership lets a node store: nothing at or after a fork
+/// point, nothing after a removed writer's cut-off (docs/PROTOCOL.md, "Budgets"). Logs are cut
+/// back to the longest signed length within the limit, so what remains is still a verifiable,
+/// servable prefix.
+enum LogPruning {
+    /// Truncates every log that holds more than its storage limit; returns how many were cut.
+    @discardableResult
+    static func enforce(_ db: Database) throws -> Int {
+        let membership = try MembershipState.load(db)
+        let forks = try ForkRecords.firstForkIndex(db)
+        var cut = 0
+        for log in try LogStore.allWriters(db) {
+            guard let limit = membership.storageLimit(of: log.key, forkedAt: forks[log.id]), log.length > limit else { continue }
+            try truncate(db, log: log, to: limit)
+            cut += 1
+        }
+        return cut
+    }
+
+    /// How many blocks of a log may be stored given where it is cut (nil: no limit).
+    static func storableLength(_ db: Database, writerID: Int64, limit: UInt64?) throws -> UInt64? {
+        guard let limit else { return nil }
+        return try LogStore.signedTrees(db, writerID: writerID, lengths: 0...limit).last?.length ?? 0
+    }
+
+    /// Cuts `log` back to the longest stored signed length ≤ `limit`.
+    static func truncate(_ db: Database, log: WriterRecord, to limit: UInt64) throws {
+        let target = try storableLength(db, writerID: log.id, limit: limit) ?? log.length
+        guard target < log.length else { return }
+        try db.execute(sql: "DELETE FROM blocks WHERE id >= ? AND id < ?",
+                       arguments: [LogStore.blockID(writerID: log.id, index: target), LogStore.blockID(writerID: log.id + 1, index: 0)])
+        try db.execute(sql: "DELETE FROM signatures WHERE writer_id = ? AND length > ?", arguments: [log.id, Int64(bitPattern: target)])
+        try db.execute(sql: "DELETE FROM membership_ops WHERE source_writer = ? AND source_idx >= ?", arguments: [log.id, Int64(bitPattern: target)])
+        let roots = try LogStore.roots(db, writerID: log.id, length: target)
+        let head = try LogStore.signedTrees(db, writerID: log.id, lengths: target...target).first
+        try db.execute(sql: "UPDATE writers SET length = ?, roots = ?, tree_hash = ?, signature = ? WHERE id = ?",
+                       arguments: [Int64(bitPattern: target), Data(roots.encoded), head.map { Data($0.treeHash) },
+                                   head.map { Data($0.signature) }, log.id])
+    }
+}
