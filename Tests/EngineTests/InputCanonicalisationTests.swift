@@ -73,6 +73,22 @@ import Testing
         #expect(try Domain.canonicalise("xn--bcher-kva.example") == "xn--bcher-kva.example")
     }
 
+    /// Case is folded before the checks, so upper case is never refused and never reaches the salt.
+    @Test func foldsCaseBeforeTheChecks() throws {
+        #expect(try Domain.canonicalise("EXAMPLE.ORG") == "example.org")
+        #expect(try Domain.canonicalise("Xn--Bcher-KVA.Example") == "xn--bcher-kva.example")
+        #expect(try Domain.canonicalise("\r\nMy-Host.Example.\n") == "my-host.example")
+        #expect(throws: InputError.domainLabelHyphen("-bad")) { try Domain.canonicalise("-BAD.org") }
+    }
+
+    /// Only ASCII whitespace (space, tab, CR, LF) is ignored around a domain, as between passphrase
+    /// words; other Unicode spaces are non-ASCII and refused.
+    @Test func ignoresOnlyASCIIWhitespaceAround() {
+        #expect(throws: InputError.domainNonASCII("example.org\u{00A0}")) { try Domain.canonicalise("example.org\u{00A0}") }
+        #expect(throws: InputError.domainNonASCII("\u{2003}example.org")) { try Domain.canonicalise("\u{2003}example.org") }
+        #expect(throws: InputError.domainNonASCII("example.org\u{3000}")) { try Domain.canonicalise("example.org\u{3000}") }
+    }
+
     @Test func refusesWhatIsNotADomain() {
         #expect(throws: InputError.domainEmpty) { try Domain.canonicalise("") }
         #expect(throws: InputError.domainEmpty) { try Domain.canonicalise("  ") }

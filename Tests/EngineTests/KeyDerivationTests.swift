@@ -33,6 +33,9 @@ import Testing
         let messy = try Identity.derive(passphrase: .from("  Abacus\tABDOMEN  abdominal\t\tabide abiding Ability ablaze ABLE \n"),
                                         domain: " Example.ORG. ")
         #expect(messy.databaseID.hex == Self.databaseID)
+        // The salt is taken over the lower-cased form.
+        #expect(KeyDerivationV1.salt(canonicalDomain: try Domain.canonicalise(" Example.ORG. "))
+                == KeyDerivationV1.salt(canonicalDomain: "example.org"))
     }
 
     @Test func asyncDerivationRunsOffTheCallerAndReportsCompletion() async throws {

@@ -77,5 +77,8 @@ import Testing
         let help = try HyphaProcess.run(["id", "--help"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("--passphrase-file"))
+        // Help text is wrapped to the terminal: compare with whitespace collapsed.
+        let words = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(words.contains("Case does not matter: it is used in lower case."))
     }
 }

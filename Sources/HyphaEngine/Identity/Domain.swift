@@ -1,18 +1,26 @@
-/// Domain canonicalisation for key derivation v1: lower-case ASCII LDH labels, one trailing dot
-/// stripped, surrounding whitespace ignored; anything else is refused with a reason.
+/// Domain canonicalisation for key derivation v1 (docs/PROTOCOL.md, "Key derivation v1"):
+/// surrounding ASCII whitespace is ignored and the input is case-folded (DNS names are
+/// case-insensitive) before the checks; the canonical form is lower-case ASCII LDH labels with one
+/// trailing dot stripped. Anything else is refused with a reason.
 public enum Domain {
+    /// Whitespace ignored around a domain: the same set the passphrase accepts between words.
+    static let surroundingWhitespace: Set<Character> = [" ", "\t", "\r", "\n", "\r\n"]
+
     public static func canonicalise(_ input: String) throws -> String {
-        var text = input.trimmingWhitespace()
+        var text = Substring(input)
+        while let first = text.first, surroundingWhitespace.contains(first) { text.removeFirst() }
+        while let last = text.last, surroundingWhitespace.contains(last) { text.removeLast() }
         guard !text.isEmpty else { throw InputError.domainEmpty }
         if text.contains("://") || text.contains("/") || text.contains("@") || text.contains(":") {
             throw InputError.domainLooksLikeURL(input)
         }
         guard text.unicodeScalars.allSatisfy({ $0.isASCII }) else { throw InputError.domainNonASCII(input) }
-        text = text.lowercased()
-        if text.hasSuffix(".") { text.removeLast() }
-        guard !text.isEmpty else { throw InputError.domainEmpty }
-        guard text.count <= 253 else { throw InputError.domainTooLong(text.count) }
-        let labels = text.split(separator: ".", omittingEmptySubsequences: false)
+        // ASCII only from here on, so this folds exactly A-Z to a-z.
+        var folded = text.lowercased()
+        if folded.hasSuffix(".") { folded.removeLast() }
+        guard !folded.isEmpty else { throw InputError.domainEmpty }
+        guard folded.count <= 253 else { throw InputError.domainTooLong(folded.count) }
+        let labels = folded.split(separator: ".", omittingEmptySubsequences: false)
         for label in labels {
             guard !label.isEmpty else { throw InputError.domainEmptyLabel(input) }
             guard label.count <= 63 else { throw InputError.domainLabelTooLong(String(label)) }
@@ -21,7 +29,7 @@ public enum Domain {
             }
             if label.hasPrefix("-") || label.hasSuffix("-") { throw InputError.domainLabelHyphen(String(label)) }
         }
-        return text
+        return folded
     }
 }
 

@@ -46,7 +46,7 @@ struct PassphraseOptions: ParsableArguments {
 
 /// `--domain`.
 struct DomainOption: ParsableArguments {
-    @Option(name: .customLong("domain"), help: ArgumentHelp("Your domain, the salt of your keys (for example example.org).", valueName: "domain"))
+    @Option(name: .customLong("domain"), help: ArgumentHelp("Your domain, the salt of your keys (for example example.org). Case does not matter: it is used in lower case.", valueName: "domain"))
     var domain: String
 
     func canonical() throws -> String { try Domain.canonicalise(domain) }
