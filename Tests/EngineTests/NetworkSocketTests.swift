@@ -197,6 +197,48 @@ import Testing
         await a.network.shutdown()
     }
 
+    /// The HTTP side of the listening port answers as PROTOCOL.md says, over a real socket: 404 for
+    /// another path or for a request that is not a WebSocket upgrade, 400 for a request that does
+    /// not parse, and closes; an over-long request is refused (400 or closed) without being
+    /// buffered; a real upgrade still works afterwards.
+    @Test func httpRequestsThatAreNotAnUpgradeAreAnsweredAndClosed() async throws {
+        let a = TestNode("http")
+        let port = try await a.listen()
+        let upgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        let cases: [(String, String, String)] = [
+            ("upgrade on another path", "GET /other HTTP/1.1\r\nHost: x\r\n\(upgrade)Sec-WebSocket-Version: 13\r\n\r\n", "404"),
+            ("upgrade below the path", "GET /hypha/x HTTP/1.1\r\nHost: x\r\n\(upgrade)Sec-WebSocket-Version: 13\r\n\r\n", "404"),
+            ("upgrade to WebSocket 8", "GET /hypha HTTP/1.1\r\nHost: x\r\n\(upgrade)Sec-WebSocket-Version: 8\r\n\r\n", "404"),
+            ("not an upgrade", "GET /hypha HTTP/1.1\r\nHost: x\r\n\r\n", "404"),
+            ("another path", "GET /other HTTP/1.1\r\nHost: x\r\n\r\n", "404"),
+            ("garbage after GET", "GET \u{01}\u{02} nonsense\r\n\r\n", "400"),
+        ]
+        for (name, request, status) in cases {
+            let socket = try RawSocket(port: port)
+            socket.send(Array(request.utf8))
+            let result = socket.readUntilClosed(seconds: 3)
+            #expect(result.closed, "\(name): not closed")
+            #expect(String(decoding: result.bytes.prefix(12), as: UTF8.self) == "HTTP/1.1 \(status)", "\(name)")
+        }
+        let filler = "X-Filler: " + String(repeating: "f", count: 100) + "\r\n"
+        let overLong = [
+            ("request line", "GET /" + String(repeating: "a", count: 16_384)),
+            ("headers", "GET /hypha HTTP/1.1\r\n" + String(repeating: filler, count: 200)),
+        ]
+        for (name, request) in overLong {
+            let socket = try RawSocket(port: port)
+            socket.send(Array(request.utf8))
+            let result = socket.readUntilClosed(seconds: 3)
+            #expect(result.closed, "over-long \(name): not closed")
+            #expect(result.bytes.isEmpty || String(decoding: result.bytes.prefix(12), as: UTF8.self) == "HTTP/1.1 400",
+                    "over-long \(name)")
+        }
+        let socket = try RawSocket(port: port)
+        socket.send(Array("GET /hypha?from=test HTTP/1.1\r\nHost: x\r\n\(upgrade)Sec-WebSocket-Version: 13\r\n\r\n".utf8))
+        #expect(socket.read(exactly: 12).map { String(decoding: $0, as: UTF8.self) } == "HTTP/1.1 101")
+        await a.network.shutdown()
+    }
+
     /// By hand over WebSocket: after a real upgrade, a text message or a binary message holding
     /// other than exactly one unit closes the connection.
     @Test func webSocketMessagesMustBeExactlyOneUnit() async throws {

@@ -6,7 +6,7 @@ import NIOWebSocket
 /// Builds the channel pipelines of both transports:
 ///
 ///     raw TCP:   deadline → [sniffer →] frame decoder → secure channel → idle timer → session
-///     WebSocket: deadline → [sniffer →] HTTP upgrade … → WS codec → aggregator → adapter → secure channel → idle timer → session
+///     WebSocket: deadline → [sniffer →] (size limit →) HTTP upgrade … → WS codec → aggregator → adapter → secure channel → idle timer → session
 struct ConnectionPipeline: Sendable {
     let databaseID: DatabaseID
     let settings: SessionSettings
@@ -19,6 +19,7 @@ struct ConnectionPipeline: Sendable {
 
     private static let requesterName = "hypha.ws-requester"
     private static let refusalName = "hypha.http-refusal"
+    private static let sizeLimitName = "hypha.http-size-limit"
 
     /// The handlers common to both transports, after the unit layer.
     func addSessionHandlers(_ pipeline: ChannelPipeline.SynchronousOperations, descriptor: ConnectionDescriptor) throws {
@@ -54,20 +55,21 @@ struct ConnectionPipeline: Sendable {
                 return channel.eventLoop.makeSucceededFuture(path == WireLimits.webSocketPath ? HTTPHeaders() : nil)
             },
             upgradePipelineHandler: { [self] channel, _ in
-                afterUpgrade(channel, removing: Self.refusalName, descriptor: descriptor)
+                afterUpgrade(channel, removing: [Self.refusalName, Self.sizeLimitName], descriptor: descriptor)
             })
+        try pipeline.addHandler(HTTPRequestSizeLimit(), name: Self.sizeLimitName)
         try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: false,
                                                  withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in }),
                                                  withErrorHandling: true)
         try pipeline.addHandler(HTTPRefusalHandler(), name: Self.refusalName)
     }
 
-    /// Once upgraded, the HTTP-only handler goes and the WebSocket unit layer and session come.
-    private func afterUpgrade(_ channel: Channel, removing httpHandler: String,
+    /// Once upgraded, the HTTP-only handlers go and the WebSocket unit layer and session come.
+    private func afterUpgrade(_ channel: Channel, removing httpHandlers: [String],
                               descriptor: ConnectionDescriptor) -> EventLoopFuture<Void> {
         channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
-            _ = pipeline.removeHandler(name: httpHandler)
+            for name in httpHandlers { _ = pipeline.removeHandler(name: name) }
             try pipeline.addHandler(NIOWebSocketFrameAggregator(minNonFinalFragmentSize: 1, maxAccumulatedFrameCount: 1024,
                                                                 maxAccumulatedFrameSize: WebSocketTransportAdapter.maxMessageSize))
             try pipeline.addHandler(WebSocketTransportAdapter(isClient: descriptor.role == .initiator))
@@ -89,7 +91,7 @@ struct ConnectionPipeline: Sendable {
             let upgrader = NIOWebSocketClientUpgrader(
                 maxFrameSize: WebSocketTransportAdapter.maxMessageSize,
                 upgradePipelineHandler: { [self] channel, _ in
-                    afterUpgrade(channel, removing: Self.requesterName, descriptor: descriptor)
+                    afterUpgrade(channel, removing: [Self.requesterName], descriptor: descriptor)
                 })
             try pipeline.addHTTPClientHandlers(withClientUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))
             let hostHeader = address.port == 80 ? address.host : "\(address.host):\(address.port)"

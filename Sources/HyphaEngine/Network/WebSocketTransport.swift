@@ -69,13 +69,17 @@ enum WebSocketTransportError: Error, CustomStringConvertible {
     }
 }
 
-/// Answers HTTP requests that are not a WebSocket upgrade on `/hypha` with 404 and closes.
+/// Answers every HTTP request that does not become a WebSocket upgrade on `/hypha` (another path,
+/// not an upgrade, an upgrade NIO's upgrader refuses) with 404 and closes.
 final class HTTPRefusalHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
+    private var answered = false
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard case .head = unwrapInboundIn(data) else { return }
+        guard case .head = unwrapInboundIn(data), !answered else { return }
+        answered = true
         var headers = HTTPHeaders()
         headers.add(name: "Content-Length", value: "0")
         headers.add(name: "Connection", value: "close")
@@ -86,9 +90,53 @@ final class HTTPRefusalHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    /// An unparsable request: NIO's protocol error handler has answered 400; close.
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // A refused upgrade (another path, a bad WebSocket header) is reported here first; NIO then
+        // passes the request on as an ordinary one, and `channelRead` answers it with 404.
+        if error is NIOWebSocketUpgradeError { return }
+        // Anything else: an unparsable request, which NIO's protocol error handler has already
+        // answered with 400.
         context.close(promise: nil)
+    }
+}
+
+/// Bounds what an HTTP request can make the server buffer before the upgrade: once more than
+/// `WireLimits.maxUpgradeRequestBytes` have arrived and nothing has been answered yet, it answers
+/// 400 itself and closes. Sits in front of the HTTP decoder; removed after the upgrade.
+final class HTTPRequestSizeLimit: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    // Whatever the HTTP encoder writes passes through untouched.
+    typealias OutboundIn = Any
+    typealias OutboundOut = ByteBuffer
+
+    static let badRequest = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+
+    private let limit: Int
+    private var received = 0
+    private var answered = false
+
+    init(limit: Int = WireLimits.maxUpgradeRequestBytes) { self.limit = limit }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if !answered {
+            received += unwrapInboundIn(data).readableBytes
+            if received > limit {
+                answered = true
+                let response = context.channel.allocator.buffer(string: Self.badRequest)
+                context.writeAndFlush(wrapOutboundOut(response)).whenComplete { [channel = context.channel] _ in
+                    channel.close(promise: nil)
+                }
+                return
+            }
+        }
+        context.fireChannelRead(data)
+    }
+
+    /// Any response (101, 404, 400) means the request was read in full: stop counting.
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        answered = true
+        context.write(data, promise: promise)
     }
 }
 

@@ -1,10 +1,13 @@
-/// Fixed numbers of the Hypha wire protocol v1 (docs/fragments/wire.md). Everything a peer sends is
+/// Fixed numbers of the Hypha wire protocol v1 (docs/PROTOCOL.md, "Wire protocol v1"). Everything a peer sends is
 /// checked against these before it is trusted or allocated.
 public enum WireLimits {
     /// Default TCP/WebSocket port of a Hypha node.
     public static let defaultPort = 4815
     /// The HTTP path a WebSocket client upgrades on.
     public static let webSocketPath = "/hypha"
+    /// Most bytes of an HTTP upgrade request (request line and headers) a server reads before it
+    /// answers; a longer request gets 400 and is closed.
+    public static let maxUpgradeRequestBytes = 8 * 1024
 
     /// `"HYPH"`, the first bytes of every connection (raw TCP) or of the first WebSocket message.
     public static let handshakeMagic: [UInt8] = Array("HYPH".utf8)
