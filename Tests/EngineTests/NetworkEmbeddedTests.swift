@@ -106,6 +106,26 @@ import Testing
         #expect(secure.keysWiped)
     }
 
+    /// Ephemeral messages are rate limited per connection with the relay's numbers (a burst of 40,
+    /// then 20 per second: `RelayLimits`, PROTOCOL.md "Relay rules"); the excess is dropped before
+    /// it leaves the connection.
+    @Test func ephemeralMessagesAreLimitedWithTheRelayNumbers() throws {
+        let a = MemoryReplicationStore(databaseID: NetworkFixtures.databaseA)
+        let b = MemoryReplicationStore(databaseID: NetworkFixtures.databaseA)
+        let senderNotices = Notices(), receiverNotices = Notices()
+        let initiator = try Self.channel(role: .initiator, store: a, notices: senderNotices)
+        let responder = try Self.channel(role: .responder, store: b, notices: receiverNotices)
+        try Self.connect(initiator, responder)
+        try Self.pump(initiator, responder)
+        let sender = try #require(senderNotices.handles.first)
+        for i in 0..<100 { sender.feed(.sendEphemeral(hops: 4, envelope: [UInt8(i)])) }
+        try Self.pump(initiator, responder)
+        let delivered = receiverNotices.events.filter { if case .ephemeral = $0 { true } else { false } }.count
+        // Pumping takes a few milliseconds: at 20 per second that refills at most one token.
+        #expect(delivered >= 40 && delivered <= 41, "\(delivered) delivered")
+        #expect(RelayLimits().burst == 40 && RelayLimits().messagesPerSecond == 20)
+    }
+
     @Test func aPeerWithAnotherDatabaseGetsOnlyTheHello() throws {
         let stranger = MemoryReplicationStore(databaseID: NetworkFixtures.databaseB)
         let owner = MemoryReplicationStore(databaseID: NetworkFixtures.databaseA)

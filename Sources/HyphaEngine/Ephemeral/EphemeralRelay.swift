@@ -1,12 +1,17 @@
 import Synchronization
 
-/// The limits a relay enforces (docs/fragments/ephemeral.md, "Relay rules").
+/// The limits a relay enforces (docs/PROTOCOL.md, "Relay rules").
 public struct RelayLimits: Sendable {
+    /// The protocol's one rate limit on ephemeral messages, per connection. The network applies
+    /// the same numbers as the messages arrive (`SessionSettings`), so there is one rule.
+    public static let standardMessagesPerSecond: Double = 20
+    public static let standardBurst: Double = 40
+
     /// Hop count given to envelopes this node originates; also the most a relay honours.
     public var maximumHops: UInt8 = 4
     /// Per-connection token bucket: messages per second and burst.
-    public var messagesPerSecond: Double = 20
-    public var burst: Double = 40
+    public var messagesPerSecond = standardMessagesPerSecond
+    public var burst = standardBurst
     /// Relay dedup memory: entries and how long each is kept (longer than the 12-minute window
     /// an envelope is accepted in, so a fresh envelope cannot be relayed twice).
     public var dedupCapacity: Int = 65_536

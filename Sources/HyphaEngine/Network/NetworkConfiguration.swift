@@ -19,8 +19,6 @@ public struct NetworkConfiguration: Sendable {
     public var reconnectMaxDelay: TimeAmount = .seconds(30)
     public var reconnectJitter = 0.5
     public var limits = SyncLimits()
-    public var ephemeralBurst = 64
-    public var ephemeralPerSecond = 32.0
     /// Connections (both directions, handshaking or open) beyond which new inbound ones are
     /// closed at once.
     public var maxConnections = 512

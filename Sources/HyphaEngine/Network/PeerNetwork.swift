@@ -54,9 +54,7 @@ public final class PeerNetwork: Sendable {
         }
         let local = LocalNode(nodeName: configuration.nodeName, flags: configuration.flags)
         localNode = local
-        var settings = SessionSettings(local: local, limits: configuration.limits)
-        settings.ephemeralBurst = configuration.ephemeralBurst
-        settings.ephemeralPerSecond = configuration.ephemeralPerSecond
+        let settings = SessionSettings(local: local, limits: configuration.limits)
         let registry = self.registry
         let weakDialer: @Sendable (ConnectionID) -> Dialer? = { registry.dialer(for: $0) }
         pipeline = ConnectionPipeline(

@@ -34,7 +34,7 @@ final class SessionHandler: ChannelDuplexHandler {
         self.logger = logger
         self.observer = observer
         session = SyncSession(role: descriptor.role, local: settings.local, limits: settings.limits)
-        ephemeralBudget = TokenBucket(capacity: Double(settings.ephemeralBurst), perSecond: settings.ephemeralPerSecond)
+        ephemeralBudget = TokenBucket(capacity: settings.ephemeralBurst, perSecond: settings.ephemeralPerSecond)
     }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }

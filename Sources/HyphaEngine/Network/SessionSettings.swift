@@ -4,9 +4,11 @@ import NIOCore
 struct SessionSettings: Sendable {
     var local: LocalNode
     var limits = SyncLimits()
-    /// Ephemeral messages accepted from one peer at once, and per second after that.
-    var ephemeralBurst = 64
-    var ephemeralPerSecond = 32.0
+    /// Ephemeral messages accepted from one peer at once, and per second after that: the relay's
+    /// limit (one rule, PROTOCOL.md "Relay rules"), checked here too as they arrive so that a flood
+    /// is dropped on the event loop before it is queued for the node.
+    var ephemeralBurst = RelayLimits.standardBurst
+    var ephemeralPerSecond = RelayLimits.standardMessagesPerSecond
     /// How long a Close message may take to go out before the connection is cut anyway.
     var closeGrace: TimeAmount = .seconds(2)
 }
