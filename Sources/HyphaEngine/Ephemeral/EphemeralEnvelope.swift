@@ -1,5 +1,6 @@
 /// An ephemeral envelope: `header[64] ‖ nonce[24] ‖ XChaCha20-Poly1305 ciphertext ‖ tag[16]`
-/// under the channel key, with the whole header as associated data; at most 4096 bytes in all.
+/// under the channel key, with the 64 header bytes (not the nonce) as associated data; the nonce
+/// is authenticated by the AEAD itself. At most 4096 bytes in all.
 public enum EphemeralEnvelope {
     public static let maximumLength = 4096
     public static let minimumLength = EnvelopeHeader.length + XChaCha20Poly1305.nonceLength + XChaCha20Poly1305.tagLength
