@@ -59,6 +59,9 @@ final class SimulatedNode: @unchecked Sendable {
         for proof in try other.database.forkProofs() where try database.ingest(forkProof: proof) {
             outcomes.append(.forkRecorded(proof))
         }
+        for evidence in try other.database.provenBlocks() where try database.ingest(provenBlock: evidence) {
+            outcomes.append(.stored(newLength: 0))
+        }
         let ours = Dictionary(uniqueKeysWithValues: try database.heads().map { ($0.writer, $0.signed.length) })
         for head in try other.database.heads() where head.signed.length > ours[head.writer] ?? 0 {
             for chunk in try other.database.chunks(writer: head.writer, start: ours[head.writer] ?? 0, end: head.signed.length, maxBytes: maxBytes) {
@@ -77,16 +80,25 @@ final class SimulatedNode: @unchecked Sendable {
         try database.entry(key)?.versions.map { $0.value.map { String(decoding: $0, as: UTF8.self) } } ?? []
     }
 
-    /// For a failing case: the dependencies of the first entry each log could not apply yet.
+    /// For a failing case: the dependencies of the first entry each log could not apply yet,
+    /// and the proven blocks held.
     func waiting() throws -> String {
         let logs = try database.exportLogs()
-        return try database.writers().compactMap { writer -> String? in
+        let proven = try database.provenBlocks().map { p -> String in
+            if case let .membership(op)? = try? Entry.decode(p.block), case let .removeWriter(w, c, _) = op.body {
+                return "removal of \(w.shortHex) cut \(c) in \(p.writer.shortHex)@\(p.position) t=\(op.createdAt)"
+            }
+            return "block \(p.writer.shortHex)@\(p.position) \(Hex.encode(Blake2b.hash(p.block)).prefix(8))"
+        }
+        let caps = try database.grdbWriter.read { db in try String.fetchAll(db, sql: "SELECT writer_id || ':' || valid_length || ' ' || reason FROM log_caps") }
+        let counted = try database.grdbWriter.read { db in try MembershipState.load(db) }.removals.map { "counts: removal of \($0.key.shortHex) \($0.value.map { "cut \($0.cutoffLength) hash \(Hex.encode($0.cutoffHash).prefix(8)) by \($0.carrier?.shortHex ?? "?")" })" }
+        return try (proven + caps + counted + database.writers().compactMap { writer -> String? in
             guard writer.appliedLength < min(writer.length, writer.acceptedLength ?? .max),
                   let log = logs.first(where: { $0.writer == writer.key }),
                   case let .data(op) = try Entry.decode(log.blocks[Int(writer.appliedLength)]) else { return nil }
             let deps = op.dependencies.map { "\($0.writer.shortHex)@\($0.length)" }.joined(separator: " ")
             return "\(writer.key.shortHex) waits at \(writer.appliedLength) for \(deps)"
-        }.joined(separator: "\n")
+        }).joined(separator: "\n")
     }
 
     /// Everything a person can see: live entries with all versions, and the writers.

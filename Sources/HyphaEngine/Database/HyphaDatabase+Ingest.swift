@@ -29,7 +29,7 @@ extension HyphaDatabase {
             notify(DatabaseChange(heads: [LogHead(writer: chunk.writer, signed: stored.head)], viewChanged: isUnlocked,
                                   membershipChanged: stored.membership))
         } else if case let .forkRecorded(proof) = outcome {
-            notify(DatabaseChange(heads: [], viewChanged: true, membershipChanged: true, forks: [proof]))
+            notify(DatabaseChange(heads: [], viewChanged: true, membershipChanged: true))
         }
         return outcome
     }
@@ -94,7 +94,8 @@ extension HyphaDatabase {
         try LogStore.append(db, writer: &log, blocks: fresh.blocks, roots: extended, signatures: fresh.signatures)
         try MembershipIndex.extract(db, database: databaseID, writerID: log.id, start: appendStart, blocks: fresh.blocks)
         let carriesMembership = fresh.blocks.contains { $0.count >= 2 && EntryKind(rawValue: $0[1])?.isMembership == true }
-        if carriesMembership { try LogPruning.enforce(db) }
+        // New membership, or blocks of a removed writer (its cut-off block may be among them).
+        if carriesMembership || status == .removed { try LogPruning.enforce(db, database: databaseID) }
         if let dataKey {
             _ = try applyView(db, dataKey: dataKey, preloaded: (log.id, appendStart, fresh.blocks))
         }
@@ -102,7 +103,7 @@ extension HyphaDatabase {
         let outcome: IngestOutcome = fresh.end < chunk.end
             ? .notCounted(reason: LogBudget.reason(status: status, forked: forked))
             : .stored(newLength: extended.length)
-        return (outcome, (head, carriesMembership))
+        return (outcome, (head, carriesMembership || status == .removed))
     }
 
     /// Whether membership operations in `blocks` (verified, to be appended to `log`) make its
@@ -111,7 +112,7 @@ extension HyphaDatabase {
         guard blocks.contains(where: { $0.count >= 2 && EntryKind(rawValue: $0[1])?.isMembership == true }) else { return false }
         var authorised = false
         try db.inSavepoint {
-            try MembershipIndex.extract(db, database: databaseID, writerID: log.id, start: log.length, blocks: blocks)
+            try MembershipIndex.extract(db, database: databaseID, writerID: log.id, start: log.length, blocks: blocks, evidence: false)
             authorised = try MembershipState.load(db).status(of: log.key) == .authorised
             return .rollback
         }

@@ -93,9 +93,9 @@ extension HyphaDatabase {
             var infos: [PublicKey: WriterInfo] = [:]
             let caps = try LogQuarantine.caps(db)
             for log in try LogStore.allWriters(db) {
-                var effective = try membership.acceptedLength(of: log.key, storedLength: log.length, forkedAt: forks[log.id]) { i in
-                    try LogStore.block(db, writerID: log.id, index: i).map { Blake2b.hash($0) }
-                }
+                // A row created for a refused log of a writer nobody added holds nothing to show.
+                if log.length == 0, forks[log.id] == nil, membership.status(of: log.key) == .unknown { continue }
+                var effective = try membership.acceptedLength(db, of: log.key, forkedAt: forks[log.id])
                 effective = min(effective, caps[log.id] ?? .max)
                 let accepted: UInt64? = effective == .max ? nil : effective
                 infos[log.key] = WriterInfo(key: log.key, name: membership.additions[log.key]?.name,

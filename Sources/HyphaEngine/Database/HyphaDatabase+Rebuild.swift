@@ -31,7 +31,7 @@ extension HyphaDatabase {
                 at = end
             }
         }
-        try LogPruning.enforce(db)
+        try LogPruning.enforce(db, database: databaseID)
         guard let dataKey else { return 0 }
         var applier = try ViewApplier(db, database: databaseID, dataKey: dataKey)
         guard case let .applied(count) = try applier.run() else {

@@ -112,7 +112,7 @@ extension HyphaDatabase {
         try LogStore.append(db, writer: &own, blocks: blocks, roots: roots, signatures: [signed])
         try MembershipIndex.extract(db, database: databaseID, writerID: own.id, start: start, blocks: blocks)
         if entries.contains(where: { $0.kind.isMembership }) {
-            try LogPruning.enforce(db)
+            try LogPruning.enforce(db, database: databaseID)
             _ = try applyView(db, dataKey: dataKey)   // membership changed: the general path
         } else {
             applier.noteAppended(writerID: own.id, key: own.key, newLength: roots.length)

@@ -140,6 +140,4 @@ public struct DatabaseChange: Sendable {
     public var heads: [LogHead]
     public var viewChanged: Bool
     public var membershipChanged: Bool
-    /// Fork proofs recorded by this change (to give to peers).
-    public var forks: [ForkProof] = []
 }

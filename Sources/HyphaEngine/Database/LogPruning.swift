@@ -6,18 +6,28 @@ import GRDB
 /// back to the longest signed length within the limit, so what remains is still a verifiable,
 /// servable prefix.
 enum LogPruning {
-    /// Truncates every log that holds more than its storage limit; returns how many were cut.
+    /// Keeps the block at every removal's cut-off that is stored here as a proven block (the
+    /// removal's hash is checked against it everywhere, even after logs are cut), then
+    /// truncates every log that holds more than its storage limit; returns the proven blocks
+    /// made (to give to peers).
     @discardableResult
-    static func enforce(_ db: Database) throws -> Int {
+    static func enforce(_ db: Database, database: DatabaseID) throws -> [ProvenBlock] {
         let membership = try MembershipState.load(db)
         let forks = try ForkRecords.firstForkIndex(db)
-        var cut = 0
+        var proven: [ProvenBlock] = []
+        for (subject, removals) in membership.removals {
+            guard let log = try LogStore.writer(db, key: subject) else { continue }
+            for removal in removals where removal.cutoffLength > 0 && removal.cutoffLength <= log.length {
+                if let made = try ProvenBlocks.record(db, database: database, writerID: log.id, index: removal.cutoffLength - 1) {
+                    proven.append(made)
+                }
+            }
+        }
         for log in try LogStore.allWriters(db) {
             guard let limit = membership.storageLimit(of: log.key, forkedAt: forks[log.id]), log.length > limit else { continue }
             try truncate(db, log: log, to: limit)
-            cut += 1
         }
-        return cut
+        return proven
     }
 
     /// How many blocks of a log may be stored given where it is cut (nil: no limit).

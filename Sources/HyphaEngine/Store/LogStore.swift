@@ -161,14 +161,14 @@ public enum StoreError: UserFacingError, Equatable {
     case corrupt(String)
     case notADatabase(String)
     case wrongDatabase(expected: String, found: String)
-    case invalidForkProof(String)
+    case invalidEvidence(String)
 
     public var description: String {
         switch self {
         case let .corrupt(what): return "the database is damaged: \(what)"
         case let .notADatabase(path): return "'\(path)' is not a Hypha database"
         case let .wrongDatabase(expected, found): return "this database belongs to \(found), not \(expected)"
-        case let .invalidForkProof(why): return "invalid fork proof: \(why)"
+        case let .invalidEvidence(why): return "invalid evidence: \(why)"
         }
     }
 }

@@ -74,6 +74,20 @@ enum Schema {
         migrator.registerMigration("forks-v2") { db in
             try db.execute(sql: "ALTER TABLE forks ADD COLUMN proof BLOB")
         }
+        // Proven blocks kept apart from the logs (which are cut back at cut-offs): every block
+        // carrying a remove-writer, and the block at each removal's cut-off.
+        migrator.registerMigration("evidence-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE proven_blocks (
+                    writer BLOB NOT NULL,
+                    position INTEGER NOT NULL,
+                    hash BLOB NOT NULL,
+                    is_removal INTEGER NOT NULL,
+                    evidence BLOB NOT NULL,
+                    PRIMARY KEY (writer, position, hash)
+                ) WITHOUT ROWID
+                """)
+        }
         // Ephemeral channel: seen message ids and authorisation requests (Ephemeral/).
         EphemeralSchema.registerMigrations(&migrator)
         // What a running node publishes for CLI commands (`hypha peers`).
@@ -102,6 +116,13 @@ enum Schema {
                 writer_id INTEGER PRIMARY KEY,
                 applied INTEGER NOT NULL,
                 clock BLOB NOT NULL
+            );
+            -- How many blocks of each log counted when the view was last applied (key ‖ u64le,
+            -- one after the other): a log that counts more now means entries that waited on it
+            -- were applied with less, so the view is rebuilt.
+            CREATE TABLE view_accepted (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                lengths BLOB NOT NULL
             );
             -- Full vector clocks at the entries whose dependencies changed the clock.
             CREATE TABLE view_clocks (
@@ -141,7 +162,7 @@ enum Schema {
             """)
     }
 
-    static let viewTables = ["membership_ops", "view_state", "view_clocks", "view_heads", "view_entries", "view_invalid"]
+    static let viewTables = ["membership_ops", "view_state", "view_accepted", "view_clocks", "view_heads", "view_entries", "view_invalid"]
 
     static func dropView(_ db: Database) throws {
         for table in viewTables { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }

@@ -47,6 +47,8 @@ struct MembershipState: Sendable {
     var removals: [PublicKey: [Removal]] = [:]
     var denials: [RequestID: Denial] = [:]
     var domain: String?
+    /// The largest cut-off any known removal names, per removed writer (counting or not).
+    var latestCutoff: [PublicKey: UInt64] = [:]
 
     func status(of writer: PublicKey) -> WriterStatus {
         if removals[writer] != nil { return .removed }    // removal beats any add, forever
@@ -59,14 +61,15 @@ struct MembershipState: Sendable {
         removals[writer]?.min { ($0.createdAt, $0.cutoffLength) < ($1.createdAt, $1.cutoffLength) }
     }
 
-    /// How many blocks of `writer`'s log count, given how many are stored, where the log forked
-    /// (if it did) and a way to hash a stored block. Authorised: all of them up to a fork.
-    /// Unknown: none. Removed: for each removal, its cut-off length if the block at the cut-off
-    /// matches its hash (or is not stored yet), 0 if not; the smallest over all removals, so
-    /// concurrent revocations keep the common prefix. A cut-off inside a forked region is
-    /// capped at the fork point unchecked: nodes hold different versions of that block.
-    func acceptedLength(of writer: PublicKey, storedLength: UInt64, forkedAt fork: UInt64?,
-                        blockHash: (UInt64) throws -> [UInt8]?) rethrows -> UInt64 {
+    /// How many blocks of `writer`'s log count, given where the log forked (if it did) and
+    /// whether the block at a cut-off matches the removal's hash (`matches`: nil when that block
+    /// is not known here yet). Authorised: all of them up to a fork. Unknown: none. Removed:
+    /// for each removal, its cut-off length if the block at the cut-off matches its hash (or is
+    /// not known yet), 0 if not; the smallest over all removals, so concurrent revocations keep
+    /// the common prefix. A cut-off beyond a fork point is capped there unchecked: nodes hold
+    /// different versions of that block.
+    func acceptedLength(of writer: PublicKey, forkedAt fork: UInt64?,
+                        matches: (_ length: UInt64, _ hash: [UInt8]) throws -> Bool?) rethrows -> UInt64 {
         let forkCap = fork ?? .max
         switch status(of: writer) {
         case .unknown: return 0
@@ -77,7 +80,7 @@ struct MembershipState: Sendable {
                 var length = removal.cutoffLength
                 if length > forkCap {
                     length = forkCap
-                } else if length > 0 && storedLength >= length, let hash = try blockHash(length - 1), hash != removal.cutoffHash {
+                } else if length > 0, try matches(length, removal.cutoffHash) == false {
                     length = 0   // the revoker saw a different log: keep nothing of this one
                 }
                 accepted = min(accepted, length)
@@ -86,67 +89,86 @@ struct MembershipState: Sendable {
         }
     }
 
+    /// Whether block `length − 1` of `subject`'s log hashes to `hash`: from the proven blocks
+    /// kept for it, else from the stored log; nil when neither holds it.
+    static func cutoffMatches(_ db: Database, subject: PublicKey, length: UInt64, hash: [UInt8]) throws -> Bool? {
+        guard length > 0 else { return true }
+        let proven = try ProvenBlocks.hashes(db, writer: subject, position: length - 1)
+        if !proven.isEmpty { return proven.contains(hash) }
+        guard let log = try LogStore.writer(db, key: subject), let block = try LogStore.block(db, writerID: log.id, index: length - 1) else {
+            return nil
+        }
+        return Blake2b.hash(block) == hash
+    }
+
+    /// `acceptedLength` with the cut-off blocks looked up in `db`.
+    func acceptedLength(_ db: Database, of writer: PublicKey, forkedAt fork: UInt64?) throws -> UInt64 {
+        try acceptedLength(of: writer, forkedAt: fork) { length, hash in
+            try Self.cutoffMatches(db, subject: writer, length: length, hash: hash)
+        }
+    }
+
     /// How many blocks of `writer`'s log a node stores at most (nil: no limit from membership):
-    /// nothing at or after a fork point, nothing after the smallest cut-off of a removed writer.
-    /// Blocks up to a cut-off are kept even when its hash does not match, so every node can
-    /// check that hash the same way.
+    /// nothing at or after a fork point, and for a removed writer nothing after the latest
+    /// cut-off any removal of it names (counting or not). Taking the latest makes the limit
+    /// only ever grow as removals arrive, so a block that may count again later (when a removal
+    /// stops counting) is never thrown away; blocks up to a cut-off are kept even when its hash
+    /// does not match, so every node can check that hash the same way.
     func storageLimit(of writer: PublicKey, forkedAt fork: UInt64?) -> UInt64? {
         var limit = fork
-        if let cutoff = removals[writer]?.map(\.cutoffLength).min() { limit = min(limit ?? .max, cutoff) }
+        if status(of: writer) == .removed, let cutoff = latestCutoff[writer] { limit = min(limit ?? .max, cutoff) }
         return limit
     }
 
     // MARK: Loading
 
-    /// Reduces every stored membership operation (see the strata above).
+    /// Reduces every stored membership operation and every removal evidence (see above).
     static func load(_ db: Database) throws -> MembershipState {
-        let records = try MembershipIndex.records(db)
         let forks = try ForkRecords.firstForkIndex(db)
         let caps = try LogQuarantine.caps(db)
         var logs: [Int64: (key: PublicKey, length: UInt64)] = [:]
+        var ids: [PublicKey: Int64] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT id, key, length FROM writers") {
             guard let key = PublicKey(bytes: [UInt8](row["key"] as Data)) else { continue }
             logs[row["id"]] = (key, UInt64(bitPattern: row["length"]))
+            ids[key] = row["id"]
         }
-        func baseLimit(_ carrier: Int64) -> UInt64 { min(forks[carrier] ?? .max, caps[carrier] ?? .max) }
+        func baseLimit(_ carrier: PublicKey) -> UInt64 {
+            guard let id = ids[carrier] else { return .max }
+            return min(forks[id] ?? .max, caps[id] ?? .max)
+        }
 
         var state = MembershipState()
-        let ids = Dictionary(logs.map { ($0.value.key, $0.key) }) { a, _ in a }
-        let labelling = RemovalLabelling(removals: records.filter { $0.kind == .removeWriter },
-                                         carrierKey: { logs[$0]?.key }, baseLimit: baseLimit) { record in
+        let labelling = RemovalLabelling(removals: try MembershipIndex.removals(db), baseLimit: baseLimit) { record in
             // The cut one removal makes in its subject's log, as `acceptedLength` computes it.
             guard case let .removeWriter(subject, length, hash) = record.body else { return .max }
-            guard let id = ids[subject], let log = logs[id] else { return length }
-            if let fork = forks[id], length > fork { return fork }
-            if length > 0 && log.length >= length, let block = try LogStore.block(db, writerID: id, index: length - 1),
-               Blake2b.hash(block) != hash {
-                return 0
-            }
-            return length
+            if let id = ids[subject], let fork = forks[id], length > fork { return fork }
+            return try cutoffMatches(db, subject: subject, length: length, hash: hash) == false ? 0 : length
+        }
+        for record in labelling.removals {
+            if case let .removeWriter(writer, length, _) = record.body { state.latestCutoff[writer] = max(state.latestCutoff[writer] ?? 0, length) }
         }
         var seen: Set<[UInt8]> = []
         for record in try labelling.counting() {
             guard seen.insert(record.hash).inserted, case let .removeWriter(writer, length, hash) = record.body else { continue }
             state.removals[writer, default: []].append(Removal(cutoffLength: length, cutoffHash: hash, createdAt: record.createdAt,
-                                                               carrier: logs[record.sourceWriter]?.key))
+                                                               carrier: record.carrier))
         }
 
-        var limits: [Int64: UInt64] = [:]
-        func limit(_ carrier: Int64) throws -> UInt64 {
+        var limits: [PublicKey: UInt64] = [:]
+        func limit(_ carrier: PublicKey) throws -> UInt64 {
             if let known = limits[carrier] { return known }
             var value = baseLimit(carrier)
-            if let log = logs[carrier], state.status(of: log.key) == .removed {
-                value = min(value, try state.acceptedLength(of: log.key, storedLength: log.length, forkedAt: forks[carrier]) { index in
-                    try LogStore.block(db, writerID: carrier, index: index).map { Blake2b.hash($0) }
-                })
+            if let id = ids[carrier], state.status(of: carrier) == .removed {
+                value = min(value, try state.acceptedLength(db, of: carrier, forkedAt: forks[id]))
             }
             limits[carrier] = value
             return value
         }
 
         var counting: [MembershipIndex.Record] = []
-        for record in records where record.kind != .removeWriter {
-            guard record.sourceIndex < (try limit(record.sourceWriter)), seen.insert(record.hash).inserted else { continue }
+        for record in try MembershipIndex.records(db, keys: logs.mapValues(\.key)) {
+            guard record.sourceIndex < (try limit(record.carrier)), seen.insert(record.hash).inserted else { continue }
             counting.append(record)
         }
         for record in counting {
@@ -174,23 +196,25 @@ struct MembershipState: Sendable {
     }
 }
 
-/// The index of membership operations found in stored blocks (`membership_ops`, derived).
+/// The index of membership operations found in stored blocks (`membership_ops`, derived) and
+/// the evidence of every remove-writer seen (`removal_evidence`, kept: logs are cut back at
+/// cut-offs, the evidence is not).
 enum MembershipIndex {
     struct Record {
         var hash: [UInt8]
-        var sourceWriter: Int64
+        /// The log that carries the operation, and where.
+        var carrier: PublicKey
         var sourceIndex: UInt64
         var createdAt: UInt64
         var body: MembershipOperation.Body
-        var kind: EntryKind {
-            MembershipOperation(body: body, createdAt: createdAt, signature: []).kind
-        }
     }
 
-    /// Records the membership operations found in `blocks` (stored at `start` of a log).
-    /// Operations whose root signature fails are recorded as invalid (shown by `hypha check`),
-    /// never applied.
-    static func extract(_ db: Database, database: DatabaseID, writerID: Int64, start: UInt64, blocks: [[UInt8]]) throws {
+    /// Records the membership operations found in `blocks`, stored at `start` of a log whose
+    /// stored head covers them. Operations whose root signature fails are recorded as invalid
+    /// (shown by `hypha check`), never applied. A remove-writer is also kept as evidence, with
+    /// a proof of its block, unless `evidence` is false (a trial that will be rolled back).
+    static func extract(_ db: Database, database: DatabaseID, writerID: Int64, start: UInt64, blocks: [[UInt8]],
+                        evidence: Bool = true) throws {
         for (offset, block) in blocks.enumerated() {
             // Cheap pre-check on the kind byte: data entries are the common case.
             guard block.count >= 2, let kind = EntryKind(rawValue: block[1]), kind.isMembership else { continue }
@@ -203,6 +227,10 @@ enum MembershipIndex {
                 try ViewInvalid.record(db, writerID: writerID, index: index, reason: EntryError.badRootSignature.description)
                 continue
             }
+            if op.kind == .removeWriter {
+                if evidence { try ProvenBlocks.record(db, database: database, writerID: writerID, index: index) }
+                continue
+            }
             try db.execute(sql: """
                 INSERT OR IGNORE INTO membership_ops (hash, source_writer, source_idx, kind, body, created_at)
                 VALUES (?, ?, ?, ?, ?, ?)
@@ -211,12 +239,26 @@ enum MembershipIndex {
         }
     }
 
-    /// Every indexed operation, ordered by (createdAt, hash).
-    static func records(_ db: Database) throws -> [Record] {
-        try Row.fetchAll(db, sql: "SELECT hash, source_writer, source_idx, body, created_at FROM membership_ops ORDER BY created_at, hash")
+    /// Every kept removal, ordered by (createdAt, hash).
+    static func removals(_ db: Database) throws -> [Record] {
+        try ProvenBlocks.removals(db).compactMap { proven -> Record? in
+            guard case let .membership(op)? = try? Entry.decode(proven.block) else { return nil }
+            return Record(hash: Blake2b.hash(proven.block), carrier: proven.writer, sourceIndex: proven.position,
+                          createdAt: op.createdAt, body: op.body)
+        }.sorted { a, b in
+            if a.createdAt != b.createdAt { return a.createdAt < b.createdAt }
+            if a.hash != b.hash { return a.hash.lexicographicallyPrecedes(b.hash) }
+            return (a.carrier, a.sourceIndex) < (b.carrier, b.sourceIndex)
+        }
+    }
+
+    /// Every other indexed operation, ordered by (createdAt, hash).
+    static func records(_ db: Database, keys: [Int64: PublicKey]) throws -> [Record] {
+        try Row.fetchAll(db, sql: "SELECT hash, source_writer, source_idx, body FROM membership_ops ORDER BY created_at, hash")
             .compactMap { row in
-                guard case let .membership(op)? = try? Entry.decode([UInt8](row["body"] as Data)) else { return nil }
-                return Record(hash: [UInt8](row["hash"] as Data), sourceWriter: row["source_writer"],
+                guard let carrier = keys[row["source_writer"]],
+                      case let .membership(op)? = try? Entry.decode([UInt8](row["body"] as Data)) else { return nil }
+                return Record(hash: [UInt8](row["hash"] as Data), carrier: carrier,
                               sourceIndex: UInt64(bitPattern: row["source_idx"]), createdAt: op.createdAt, body: op.body)
             }
     }

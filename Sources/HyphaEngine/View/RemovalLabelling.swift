@@ -14,8 +14,8 @@ struct RemovalLabelling {
     typealias Record = MembershipIndex.Record
 
     let removals: [Record]              // in (createdAt, hash) order
-    let carrierKey: (Int64) -> PublicKey?
-    let baseLimit: (Int64) -> UInt64
+    /// The carrier's fork point and integrity cap.
+    let baseLimit: (PublicKey) -> UInt64
     /// The cut a removal makes in its subject's log.
     let cut: (Record) throws -> UInt64
 
@@ -33,11 +33,11 @@ struct RemovalLabelling {
         var labels = [Label](repeating: .undecided, count: removals.count)
         var cutters = [[Int]](repeating: [], count: removals.count)
         for (i, record) in removals.enumerated() {
-            guard record.sourceIndex < baseLimit(record.sourceWriter), let carrier = carrierKey(record.sourceWriter) else {
-                labels[i] = record.sourceIndex < baseLimit(record.sourceWriter) ? .undecided : .isOut
+            guard record.sourceIndex < baseLimit(record.carrier) else {
+                labels[i] = .isOut
                 continue
             }
-            for j in removals.indices where subjects[j] == carrier && cuts[j] <= record.sourceIndex { cutters[i].append(j) }
+            for j in removals.indices where subjects[j] == record.carrier && cuts[j] <= record.sourceIndex { cutters[i].append(j) }
             if cutters[i].contains(i) { labels[i] = .isOut }
         }
         while true {

@@ -56,6 +56,9 @@ struct ViewApplier {
     /// Blocks the caller already holds (just verified and stored), so they are not read back.
     private var preloaded: (writerID: Int64, start: UInt64, blocks: [[UInt8]])?
     private var appliedCount = 0
+    /// Every log's accepted length now, and whether one grew since the view was last applied.
+    private var acceptedByKey: [PublicKey: UInt64] = [:]
+    private var acceptedGrew = false
 
     init(_ db: Database, database: DatabaseID, dataKey: SecureBytes) throws {
         self.db = db
@@ -72,22 +75,51 @@ struct ViewApplier {
             let id: Int64 = row["id"]
             guard let key = PublicKey(bytes: [UInt8](row["key"] as Data)) else { continue }
             let stored = UInt64(bitPattern: row["length"])
-            var accepted = try membership.acceptedLength(of: key, storedLength: stored, forkedAt: forks[id]) { index in
-                try LogStore.block(db, writerID: id, index: index).map { Blake2b.hash($0) }
-            }
+            var accepted = try membership.acceptedLength(db, of: key, forkedAt: forks[id])
             if let cap = caps[id] { accepted = min(accepted, cap) }
+            acceptedByKey[key] = accepted
             let (applied, clock) = states[id] ?? (0, VectorClock())
             logs[id] = LogState(key: key, stored: stored, accepted: accepted, applied: applied, clock: clock)
             ids[key] = id
             keys[id] = key
         }
+        acceptedGrew = try Self.acceptedChanges(db, membership: membership, known: &acceptedByKey)
+    }
+
+    /// The accepted length of every log membership or storage knows, and whether one of them
+    /// grew since the view was last applied.
+    private static func acceptedChanges(_ db: Database, membership: MembershipState, known: inout [PublicKey: UInt64]) throws -> Bool {
+        for key in Set(membership.additions.keys).union(membership.removals.keys) where known[key] == nil {
+            known[key] = try membership.acceptedLength(db, of: key, forkedAt: nil)
+        }
+        guard let data = try Data.fetchOne(db, sql: "SELECT lengths FROM view_accepted WHERE id = 1") else { return false }
+        let bytes = [UInt8](data)
+        var grew = false
+        var offset = 0
+        while offset + 40 <= bytes.count {
+            if let key = PublicKey(bytes: Array(bytes[offset..<offset + 32])) {
+                let previous = bytes[offset + 32..<offset + 40].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+                if let now = known[key], now > previous { grew = true }
+            }
+            offset += 40
+        }
+        return grew
+    }
+
+    private func saveAccepted() throws {
+        var w = BinaryWriter(capacity: acceptedByKey.count * 40)
+        for (key, length) in acceptedByKey.sorted(by: { $0.key < $1.key }) {
+            w.raw(key.bytes)
+            w.u64(length)
+        }
+        try db.execute(sql: "INSERT OR REPLACE INTO view_accepted (id, lengths) VALUES (1, ?)", arguments: [Data(w.bytes)])
     }
 
     /// Applies every block that is ready, until nothing more is. `preloaded` are blocks of one
     /// log the caller holds already (a chunk just stored), used instead of reading them back.
     mutating func run(preloaded: (writerID: Int64, start: UInt64, blocks: [[UInt8]])? = nil) throws -> Outcome {
         self.preloaded = preloaded
-        if logs.values.contains(where: { $0.applied > min($0.accepted, $0.stored) }) { return .needsRebuild }
+        if acceptedGrew || logs.values.contains(where: { $0.applied > min($0.accepted, $0.stored) }) { return .needsRebuild }
         var progress = true
         while progress {
             progress = false
@@ -111,6 +143,7 @@ struct ViewApplier {
             }
         }
         try saveStates()
+        try saveAccepted()
         return .applied(appliedCount)
     }
 
@@ -126,7 +159,7 @@ struct ViewApplier {
     /// Tells the applier that `count` blocks were just appended to a log.
     mutating func noteAppended(writerID: Int64, key: PublicKey, newLength: UInt64) {
         if logs[writerID] == nil {
-            logs[writerID] = LogState(key: key, stored: 0, accepted: membership.acceptedLength(of: key, storedLength: 0, forkedAt: nil) { _ in nil },
+            logs[writerID] = LogState(key: key, stored: 0, accepted: membership.acceptedLength(of: key, forkedAt: nil) { _, _ in nil },
                                       applied: 0, clock: VectorClock())
             ids[key] = writerID
             keys[writerID] = key
@@ -184,7 +217,7 @@ struct ViewApplier {
             guard membership.status(of: dep.writer) != .unknown else { return nil }
             guard let x = ids[dep.writer], let other = logs[x] else {
                 // No block of that log is stored: only a removal cut off at 0 lets this wait end.
-                let accepted = membership.acceptedLength(of: dep.writer, storedLength: 0, forkedAt: nil) { _ in nil }
+                let accepted = try membership.acceptedLength(db, of: dep.writer, forkedAt: nil)
                 guard min(dep.length, accepted) == 0 else { return nil }
                 continue
             }

@@ -1,11 +1,48 @@
 import Foundation
 import GRDB
 
-/// Forks: a writer that signed two different blocks at one position. The node that finds one
-/// records a self-contained proof, and every node that receives the proof verifies it, stores it
-/// and stops counting (and storing) that log from the fork point on, so that every replica shows
-/// the same database.
+/// Evidence that travels apart from the logs, so that every replica weighs it the same way:
+/// - forks: a writer that signed two different blocks at one position. The node that finds one
+///   records a self-contained proof; every node that receives it verifies and stores it and
+///   stops counting (and storing) that log from the fork point on;
+/// - removals: every remove-writer with a proof of where it is carried, because logs are cut
+///   back at cut-offs while the removal labelling must see every removal.
 extension HyphaDatabase {
+    /// Every proven block held (removals first, then cut-off blocks), to give to every peer.
+    public func provenBlocks() throws -> [ProvenBlock] {
+        try writer.read { db in
+            let all = try ProvenBlocks.all(db)
+            return all.filter { $0.removal(database: databaseID) != nil } + all.filter { $0.removal(database: databaseID) == nil }
+        }
+    }
+
+    /// Verifies and keeps a proven block from a peer: a block carrying a root-signed
+    /// remove-writer, or the block at a known removal's cut-off (anything else is not kept, so
+    /// a peer cannot make this node hold arbitrary blocks). True when it is new here.
+    @discardableResult
+    public func ingest(provenBlock proven: ProvenBlock) throws -> Bool {
+        do {
+            try proven.verify()
+        } catch {
+            throw StoreError.invalidEvidence("proven block: \(error)")
+        }
+        let recorded = try withDataKey { dataKey in
+            try writer.write { db -> Bool in
+                if proven.removal(database: databaseID) == nil {
+                    let membership = try MembershipState.load(db)
+                    let cutoffs = membership.removals[proven.writer]?.map(\.cutoffLength) ?? []
+                    guard cutoffs.contains(proven.position + 1) else { return false }
+                }
+                guard try ProvenBlocks.store(db, proven, database: databaseID) else { return false }
+                try LogPruning.enforce(db, database: databaseID)
+                if let dataKey { _ = try applyView(db, dataKey: dataKey) }
+                return true
+            }
+        }
+        if recorded { notify(DatabaseChange(heads: [], viewChanged: true, membershipChanged: true)) }
+        return recorded
+    }
+
     /// Fork proofs held: writer, position, and both signed lengths.
     public func forks() throws -> [(writer: PublicKey, index: UInt64, ourLength: UInt64, theirLength: UInt64)] {
         try writer.read { db in
@@ -30,7 +67,7 @@ extension HyphaDatabase {
         do {
             try proof.verify()
         } catch {
-            throw StoreError.invalidForkProof("\(error)")
+            throw StoreError.invalidEvidence("fork proof: \(error)")
         }
         let recorded = try withDataKey { dataKey in
             try writer.write { db -> Bool in
@@ -48,7 +85,7 @@ extension HyphaDatabase {
                 return true
             }
         }
-        if recorded { notify(DatabaseChange(heads: [], viewChanged: true, membershipChanged: true, forks: [proof])) }
+        if recorded { notify(DatabaseChange(heads: [], viewChanged: true, membershipChanged: true)) }
         return recorded
     }
 
@@ -72,7 +109,7 @@ extension HyphaDatabase {
     /// Nothing at or after the fork counts or is kept: cut the log back, rebuild the view (what
     /// counts changed in ways that are not monotone, so rebuild rather than patch).
     private func forkChangedCounting(_ db: Database, dataKey: SecureBytes?) throws {
-        try LogPruning.enforce(db)
+        try LogPruning.enforce(db, database: databaseID)
         _ = try rebuildView(db, dataKey: dataKey)
     }
 }
