@@ -50,7 +50,10 @@ import Testing
         let key = Self.writer.publicKey
         #expect(throws: WireCodingError.empty) { try WireMessage.decode([]) }
         #expect(throws: WireCodingError.unknownType(0)) { try WireMessage.decode([0]) }
-        #expect(throws: WireCodingError.unknownType(10)) { try WireMessage.decode([10, 1, 2]) }
+        #expect(throws: WireCodingError.unknownType(11)) { try WireMessage.decode([11, 1, 2]) }
+        // Evidence of an unknown kind, or that does not decode.
+        #expect(throws: WireCodingError.self) { try WireMessage.decode([10, 9, 1, 0]) }
+        #expect(throws: WireCodingError.self) { try WireMessage.decode([10, 1, 2, 1, 0]) }
         // Trailing bytes.
         #expect(throws: WireCodingError.self) { try WireMessage.decode(try WireMessage.ping(1).encode() + [0]) }
         // Empty or inverted Want range.

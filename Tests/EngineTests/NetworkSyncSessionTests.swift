@@ -93,11 +93,12 @@ import Testing
         _ = s.handle(.established(Self.caps))
         _ = s.handle(.received(Self.remoteOpen))
         let heads = [Self.head(Self.writerB, 4), Self.head(Self.writerA, 9)]
-        #expect(s.handle(.headsLoaded(.success(heads))) == [.send(.have(heads.sorted { $0.writer < $1.writer }))])
+        // The full Have, then our evidence (fork proofs, proven blocks) is read to follow it.
+        #expect(s.handle(.headsLoaded(.success(heads))) == [.send(.have(heads.sorted { $0.writer < $1.writer })), .loadEvidence])
         var empty = SyncSession(role: .responder, local: LocalNode(nodeName: "me", flags: [], nodeNonce: 5))
         _ = empty.handle(.established(Self.caps))
         _ = empty.handle(.received(Self.remoteOpen))
-        #expect(empty.handle(.headsLoaded(.success([]))) == [.send(.have([]))])
+        #expect(empty.handle(.headsLoaded(.success([]))) == [.send(.have([])), .loadEvidence])
     }
 
     @Test func wantsAreWindowedAndAdvanceAsDataArrives() {

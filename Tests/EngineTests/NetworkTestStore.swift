@@ -26,6 +26,11 @@ final class MemoryReplicationStore: ReplicationStore, Sendable {
 
     init(databaseID: DatabaseID) { self.databaseID = databaseID }
 
+    /// This double holds no evidence and keeps none (the evidence exchange is tested with the
+    /// real store).
+    func evidence() throws -> [Evidence] { [] }
+    func ingest(evidence: Evidence) throws -> EvidenceResult { .known }
+
     static func chainStep(_ previous: [UInt8], _ block: [UInt8]) -> [UInt8] {
         Blake2b.hash(previous, Blake2b.hash(block))
     }

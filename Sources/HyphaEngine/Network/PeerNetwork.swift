@@ -147,6 +147,18 @@ public final class PeerNetwork: Sendable {
         return handles.count
     }
 
+    /// Gives every open session new evidence (fork proofs, proven blocks) to send to its peer.
+    public func broadcastEvidence(_ evidence: [Evidence]) {
+        guard !evidence.isEmpty else { return }
+        for handle in registry.handles() { handle.feed(.sendEvidence(evidence)) }
+    }
+
+    /// Tells every session that who may write changed, so logs it stopped asking for (they did
+    /// not count here) are asked for again.
+    public func notifyMembershipChanged() {
+        for handle in registry.handles() { handle.feed(.membershipChanged) }
+    }
+
     /// Sends an ephemeral envelope to one session; false if it is not open.
     @discardableResult
     public func sendEphemeral(envelope: [UInt8], hops: UInt8, to id: ConnectionID) -> Bool {
@@ -218,8 +230,8 @@ public final class PeerNetwork: Sendable {
                 for other in registry.handles(except: id) { other.feed(.localChange([head])) }
             case let .ephemeral(hops, envelope):
                 onEvent(.ephemeral(envelope: envelope, hops: hops, from: id))
-            case .opened, .rejectedData, .storeProblem:
-                break
+            case .opened, .rejectedData, .storeProblem, .evidenceLearned:
+                break   // learned evidence changes the store, whose owner gives it to every peer
             }
         case let .closed(reason, message, wasOpen):
             registry.closed(id)

@@ -13,6 +13,10 @@ public protocol ReplicationStore: AnyObject, Sendable {
     func chunks(writer: PublicKey, start: UInt64, end: UInt64, maxBytes: Int) throws -> [BlockChunk]
     /// Verifies the chunk against the stored prefix and the signature, stores it, returns what happened.
     func ingest(_ chunk: BlockChunk) throws -> IngestResult
+    /// Every piece of evidence held (fork proofs, proven blocks), in the order to send it.
+    func evidence() throws -> [Evidence]
+    /// Verifies evidence from a peer and keeps it when it matters here.
+    func ingest(evidence: Evidence) throws -> EvidenceResult
 }
 
 /// A writer's log length with the tree hash and the writer's signature over it.

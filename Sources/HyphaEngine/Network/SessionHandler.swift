@@ -121,6 +121,10 @@ final class SessionHandler: ChannelDuplexHandler {
                                           maxBytes: request.maxBytes) }) { .chunksLoaded(request, $0) }
         case let .ingest(chunk):
             whenStoreDone({ try $0.ingest(chunk) }) { .ingested(chunk, $0) }
+        case .loadEvidence:
+            whenStoreDone({ try $0.evidence() }) { .evidenceLoaded($0) }
+        case let .ingestEvidence(evidence):
+            whenStoreDone({ try $0.ingest(evidence: evidence) }) { .evidenceIngested(evidence, $0) }
         case let .report(event):
             report(event, context: context)
         case .pauseReading:

@@ -61,6 +61,8 @@ enum SessionEvent: Sendable, Equatable {
     /// A chunk from this peer was stored up to its signed head (to announce to other peers).
     case ingested(SignedHead)
     case ephemeral(hops: UInt8, envelope: [UInt8])
+    /// The peer gave us evidence we did not hold (the store kept it).
+    case evidenceLearned(Evidence)
     case rejectedData(writer: PublicKey, reason: String)
     /// The local store returned something unusable or failed while serving; logged.
     case storeProblem(String)
@@ -75,6 +77,12 @@ enum SessionInput: Sendable, Equatable {
     case ingested(BlockChunk, Result<IngestResult, StoreFailure>)
     case localChange([SignedHead])
     case sendEphemeral(hops: UInt8, envelope: [UInt8])
+    case evidenceLoaded(Result<[Evidence], StoreFailure>)
+    case evidenceIngested(Evidence, Result<EvidenceResult, StoreFailure>)
+    /// New evidence to give the peer.
+    case sendEvidence([Evidence])
+    /// Who may write changed here: logs refused before may now be stored.
+    case membershipChanged
     case writabilityChanged(Bool)
     /// Nothing was written for a while: send a Ping.
     case keepAliveDue
@@ -92,6 +100,8 @@ enum SessionAction: Sendable, Equatable {
     case loadHeads
     case loadChunks(ChunkRequest)
     case ingest(BlockChunk)
+    case loadEvidence
+    case ingestEvidence(Evidence)
     case report(SessionEvent)
     case pauseReading
     case resumeReading

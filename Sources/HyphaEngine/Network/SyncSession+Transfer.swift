@@ -122,7 +122,7 @@ extension SyncSession {
     /// more), and `syncing` when that stops being true.
     mutating func checkSynced() {
         guard phase == .open, headsLoaded, haveReceived else { return }
-        var done = inFlightBlocks == 0 && pendingIngestCount == 0
+        var done = inFlightBlocks == 0 && pendingIngestCount == 0 && pendingEvidence == 0
         if done {
             for writer in candidates {
                 guard var w = writers[writer] else { candidates.remove(writer); continue }

@@ -64,6 +64,10 @@ struct SyncSession {
     var serving: ServeJob?
     var awaitingServeChunks = false
     var writable = true
+    /// Our evidence went out (after the full Have); later evidence follows as it is learned.
+    var evidenceSent = false
+    /// Evidence from the peer waiting for the store (counted as work in progress for `synced`).
+    var pendingEvidence = 0
     private var pingCounter: UInt64 = 0
     var actions: [SessionAction] = []
 
@@ -84,6 +88,11 @@ struct SyncSession {
         case let .localChange(heads): localChange(heads)
         case let .sendEphemeral(hops, envelope):
             if phase == .open { send(.ephemeral(hops: hops, envelope: envelope)) }
+        case let .evidenceLoaded(result): evidenceLoaded(result)
+        case let .evidenceIngested(evidence, result): evidenceIngested(evidence, result)
+        case let .sendEvidence(list):
+            if phase == .open && evidenceSent { for evidence in list { send(.evidence(evidence)) } }
+        case .membershipChanged: membershipChanged()
         case let .writabilityChanged(isWritable):
             writable = isWritable
             pumpServe()
@@ -167,6 +176,9 @@ struct SyncSession {
         case .pong: break
         case let .close(reason, text):
             close(reason, "peer closed: \(Sanitise.forTerminal(text, limit: 200))", notify: false)
+        case let .evidence(evidence):
+            pendingEvidence += 1
+            actions.append(.ingestEvidence(evidence))
         }
     }
 
@@ -191,6 +203,45 @@ struct SyncSession {
             writers[writer] = w
         }
         sendHave(all, evenIfEmpty: true)
+        actions.append(.loadEvidence)
+        scheduleWants()
+        checkSynced()
+    }
+
+    // MARK: - Evidence
+
+    /// Gives the peer every piece of evidence we hold, right after our full Have.
+    private mutating func evidenceLoaded(_ result: Result<[Evidence], StoreFailure>) {
+        guard phase == .open, !evidenceSent else { return }
+        evidenceSent = true
+        switch result {
+        case let .success(list): for evidence in list { send(.evidence(evidence)) }
+        case let .failure(failure): report(.storeProblem("reading evidence failed: \(failure.message)"))
+        }
+    }
+
+    private mutating func evidenceIngested(_ evidence: Evidence, _ result: Result<EvidenceResult, StoreFailure>) {
+        pendingEvidence -= 1
+        guard phase == .open else { return }
+        switch result {
+        case .success(.new): report(.evidenceLearned(evidence))
+        case .success(.known): break
+        case let .success(.rejected(reason)):
+            close(.badData, "rejected evidence: \(reason)", notify: true)
+        case let .failure(failure):
+            close(.storeFailure, "storing evidence failed: \(failure.message)", notify: true)
+        }
+        checkSynced()
+    }
+
+    /// Writers stalled because their blocks did not count may count now: ask again.
+    private mutating func membershipChanged() {
+        guard phase == .open, headsLoaded else { return }
+        for (writer, var w) in writers where w.stalled {
+            w.stalled = false
+            writers[writer] = w
+            if w.remoteLength > w.localLength { candidates.insert(writer) }
+        }
         scheduleWants()
         checkSynced()
     }

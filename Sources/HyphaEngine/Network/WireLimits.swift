@@ -28,5 +28,7 @@ public enum WireLimits {
     public static let maxBlocksPerData = 65536
     public static let maxBlockBytes = 1024 * 1024
     public static let maxEnvelopeBytes = 8 * 1024
+    /// The largest evidence payload: a fork proof of two maximal blocks.
+    public static let maxEvidenceBytes = ForkProof.maxEncodedBytes
     public static let maxCloseMessageBytes = 200
 }

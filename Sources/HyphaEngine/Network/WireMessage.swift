@@ -68,10 +68,11 @@ public enum WireMessage: Sendable, Equatable {
     case ping(UInt64)
     case pong(UInt64)
     case close(reason: CloseReason, message: String)
+    case evidence(Evidence)
 
     /// Type bytes on the wire.
     enum Kind: UInt8 {
-        case open = 1, have, want, data, noData, ephemeral, ping, pong, close
+        case open = 1, have, want, data, noData, ephemeral, ping, pong, close, evidence
     }
 
     var kind: Kind {
@@ -85,6 +86,7 @@ public enum WireMessage: Sendable, Equatable {
         case .ping: return .ping
         case .pong: return .pong
         case .close: return .close
+        case .evidence: return .evidence
         }
     }
 }

@@ -57,6 +57,11 @@ extension WireMessage {
         case let .close(reason, message):
             w.u8(reason.rawValue)
             w.lengthPrefixed(Array(message.utf8).truncatedUTF8(to: WireLimits.maxCloseMessageBytes))
+        case let .evidence(evidence):
+            let payload = evidence.payload
+            guard payload.count <= WireLimits.maxEvidenceBytes else { throw WireCodingError.tooLarge("evidence") }
+            w.u8(evidence.kind.rawValue)
+            w.lengthPrefixed(payload)
         }
         guard w.bytes.count <= WireLimits.maxMessageLength else {
             throw WireCodingError.tooLarge("\(w.bytes.count) bytes")
@@ -120,6 +125,16 @@ extension WireMessage {
             // Lenient: invalid UTF-8 becomes U+FFFD, cut back to the byte limit.
             let text = Array(String(decoding: bytes, as: UTF8.self).utf8).truncatedUTF8(to: WireLimits.maxCloseMessageBytes)
             return .close(reason: reason, message: String(decoding: text, as: UTF8.self))
+        case .evidence:
+            let kind = try r.u8()
+            let payload = try r.lengthPrefixed(limit: WireLimits.maxEvidenceBytes)
+            do {
+                return .evidence(try Evidence(kind: kind, payload: payload))
+            } catch let error as WireCodingError {
+                throw error
+            } catch {
+                throw WireCodingError.malformed("evidence: \(error)")
+            }
         }
     }
 
@@ -128,6 +143,7 @@ extension WireMessage {
         case let .have(heads): return 8 + heads.count * SignedHead.encodedLength
         case let .data(chunk): return 64 + SignedHead.encodedLength + chunk.byteCount + chunk.blocks.count * 3
         case let .ephemeral(_, envelope): return 16 + envelope.count
+        case let .evidence(evidence): return 16 + evidence.payload.count
         default: return 128
         }
     }

@@ -36,6 +36,24 @@ final class DatabaseReplicationStore: ReplicationStore {
     }
 }
 
+extension DatabaseReplicationStore {
+    func evidence() throws -> [Evidence] {
+        try database.forkProofs().map(Evidence.fork) + database.provenBlocks().map(Evidence.block)
+    }
+
+    func ingest(evidence: Evidence) throws -> EvidenceResult {
+        do {
+            switch evidence {
+            case let .fork(proof): return try database.ingest(forkProof: proof) ? .new : .known
+            case let .block(proven): return try database.ingest(provenBlock: proven) ? .new : .known
+            }
+        } catch let error as StoreError {
+            if case let .invalidEvidence(reason) = error { return .rejected(reason: reason) }
+            throw error
+        }
+    }
+}
+
 extension SignedHead {
     init(_ head: LogHead) { self.init(writer: head.writer, signed: head.signed) }
 

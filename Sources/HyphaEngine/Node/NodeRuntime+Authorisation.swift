@@ -22,10 +22,13 @@ extension NodeRuntime {
     }
 
     private func admit(_ request: VerifiedAuthorisationRequest) {
-        guard state.withLock({ $0.keys }) != nil else { return }
+        guard let own = state.withLock({ $0.keys?.device?.publicKey }) else { return }
+        // A revoked device raises no alerts; a request answered anywhere never comes back.
+        if (try? database.revocation(of: own)) != nil { return }
         if let status = try? database.status(of: request.deviceKey), status != .unknown {
             return   // already a writer (the grant is on its way) or revoked for good
         }
+        if (try? database.denial(of: request.requestID)) != nil { return }
         do {
             switch try requests.admit(request) {
             case let .admitted(record, _):
@@ -47,15 +50,16 @@ extension NodeRuntime {
     /// and sends the grant hint. Another request never changes what this approves.
     @discardableResult
     public func authorise(_ id: RequestID) throws -> AuthorisationRecord {
-        let record = try requests.approve(id)
-        try addWriter(for: record)
+        let record = try database.approve(request: id)
         queue.async { self.sendDecidedReplies() }
         emit(.requestsChanged)
         return record
     }
 
+    /// Denies one request for good: a root-signed denial that every node (and the joiner)
+    /// receives; the request can then never be approved anywhere.
     public func deny(_ id: RequestID, reason: String = "denied") throws {
-        _ = try requests.deny(id, reason: reason)
+        _ = try database.deny(request: id, reason: reason)
         queue.async { self.sendDecidedReplies() }
         emit(.requestsChanged)
     }
@@ -67,19 +71,13 @@ extension NodeRuntime {
         queue.async { self.checkJoinProgress() }
     }
 
-    private func addWriter(for record: AuthorisationRecord) throws {
-        if try database.status(of: record.deviceKey) == .unknown {
-            try database.authorise(device: record.deviceKey, name: record.nodeName)
-        }
-    }
-
-    /// Answers decided requests (approved here, or by `hypha authorise` / `deny` in another process).
+    /// Sends the Granted/Denied hint for requests decided here (in this process or by
+    /// `hypha authorise` / `deny` in another one); the decision itself is in the log already.
     func sendDecidedReplies() {
         guard let (keys, channel) = state.withLock({ s in s.keys.flatMap { k in s.channel.map { (k, $0) } } }),
               let replies = try? requests.repliesToSend(), !replies.isEmpty else { return }
         for record in replies {
             do {
-                if record.state == .approved { try addWriter(for: record) }
                 if let reply = record.reply {
                     channel.send(try EphemeralEnvelope.seal(type: reply.type, body: reply.body,
                                                             discoveryID: DiscoveryID(databaseID: database.databaseID),
@@ -131,13 +129,19 @@ extension NodeRuntime {
         }
     }
 
-    /// Becomes writable when the add-writer for this node's key is in the database.
+    /// Becomes writable when the add-writer for this node's key is in the database; stops
+    /// asking when its request was denied in the database (the denial replicates like any
+    /// operation, so the joiner learns it even if the Denied message never reached it).
     func checkJoinProgress() {
         guard let joiner = state.withLock({ $0.joiner }), let device = ownDeviceKeyForJoin,
               let status = try? database.status(of: device) else { return }
         if status == .authorised {
             joiner.stop(.authorised)
             updateJoin(.authorised)
+        } else if let by = try? database.denial(of: joiner.requestID), joiner.joinState == .waiting {
+            let reason = "denied by \(by)"
+            joiner.stop(.denied(reason: reason))
+            updateJoin(.denied(reason: reason))
         }
     }
 

@@ -51,6 +51,8 @@ public final class NodeRuntime: Sendable {
         var lastHousekeeping: UInt64 = 0
         var inSync: Set<ConnectionID> = []
         var stopped = false
+        /// Evidence already given to every peer (new sessions get all of it when they open).
+        var evidenceSent: Set<[UInt8]> = []
     }
 
     public init(config: NodeConfig, database: HyphaDatabase, keys: IdentityKeys?, options: Options,
@@ -102,7 +104,9 @@ public final class NodeRuntime: Sendable {
         timer.setEventHandler { [weak self] in self?.poll() }
         let counter = (try? database.externalChangeCounter()) ?? 0
         let heads = Dictionary(((try? database.heads()) ?? []).map { ($0.writer, $0.signed.length) }) { a, _ in a }
+        let evidence = Set(((try? DatabaseReplicationStore(database: database).evidence()) ?? []).map { Blake2b.hash($0.payload) })
         state.withLock {
+            $0.evidenceSent = evidence
             $0.databaseObserver = observer
             $0.timer = TimerBox(timer)
             $0.changeCounter = counter
@@ -230,7 +234,23 @@ public final class NodeRuntime: Sendable {
             if !own.isEmpty { announce(own) }
         }
         emit(.databaseChanged(change))
-        if change.membershipChanged || external { checkJoinProgress() }
+        if change.membershipChanged || external { membershipMayHaveChanged() }
+    }
+
+    /// After a membership change (ours, a peer's, another process's): logs refused before may
+    /// count now, new evidence goes to every peer, requests answered elsewhere close, and the
+    /// joiner learns whether it was approved or denied.
+    private func membershipMayHaveChanged() {
+        network.notifyMembershipChanged()
+        broadcastNewEvidence()
+        if let closed = try? database.closeAnsweredRequests(), !closed.isEmpty { emit(.requestsChanged) }
+        checkJoinProgress()
+    }
+
+    private func broadcastNewEvidence() {
+        guard let held = try? DatabaseReplicationStore(database: database).evidence() else { return }
+        let fresh = state.withLock { s in held.filter { s.evidenceSent.insert(Blake2b.hash($0.payload)).inserted } }
+        network.broadcastEvidence(fresh)
     }
 
     private var ownDeviceKey: PublicKey? { state.withLock { $0.keys?.device?.publicKey } ?? config.devicePublicKey }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 
 /// A writer's standing in the database, as every node computes it from the same operations.
 public enum WriterStatus: String, Sendable, Codable {
@@ -200,6 +201,8 @@ struct MembershipState: Sendable {
 /// the evidence of every remove-writer seen (`removal_evidence`, kept: logs are cut back at
 /// cut-offs, the evidence is not).
 enum MembershipIndex {
+    static let logger = Logger(label: "hypha.membership")
+
     struct Record {
         var hash: [UInt8]
         /// The log that carries the operation, and where.
@@ -225,6 +228,8 @@ enum MembershipIndex {
             }
             guard op.verify(database: database) else {
                 try ViewInvalid.record(db, writerID: writerID, index: index, reason: EntryError.badRootSignature.description)
+                logger.warning("ignored a membership operation not signed by the database root key",
+                               metadata: ["log row": "\(writerID)", "position": "\(index)"])
                 continue
             }
             if op.kind == .removeWriter {

@@ -58,6 +58,22 @@ struct JSONOption: ParsableArguments {
     var enabled = false
 }
 
+/// `--replaces ID[,ID…]`: the versions a write replaces.
+struct ReplacesOption: ParsableArguments {
+    @Option(name: .customLong("replaces"),
+            help: ArgumentHelp("The versions of KEY this write replaces, comma-separated (ids as `hypha get KEY --json` shows them).",
+                               discussion: "Without it: every version this node holds now. Name the versions you read: a version written meanwhile on another device then stays, as a conflict, instead of being overwritten. An empty list replaces nothing.",
+                               valueName: "id,…"))
+    var list: String?
+
+    /// nil when not given; the named versions otherwise, each checked against this database's writers.
+    func resolve(in database: HyphaDatabase) throws -> [VersionID]? {
+        guard let list else { return nil }
+        let writers = try database.writers().map(\.key)
+        return try list.split(separator: ",").map { try VersionID.parse(String($0).trimmingCharacters(in: .whitespaces), writers: writers) }
+    }
+}
+
 /// `--prefix`, for the commands that walk entries.
 struct PrefixOption: ParsableArguments {
     @Option(name: .customLong("prefix"), help: ArgumentHelp("Only keys starting with this.", valueName: "prefix"))

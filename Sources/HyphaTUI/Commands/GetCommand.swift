@@ -28,7 +28,7 @@ struct GetCommand: ParsableCommand {
             Output.line("\(Output.text(Array(key.utf8))): \(entry.versions.count) concurrent values (conflict)")
             for (n, version) in entry.versions.enumerated() {
                 let shown = version.value.map(Output.text) ?? "(deleted)"
-                Output.line("[\(n + 1)] \(shown)\t(node \(EntryJSON.nodeLabel(version)), \(EntryJSON.time(version.timestamp)))")
+                Output.line("[\(n + 1)] \(shown)\t(version \(version.id), node \(EntryJSON.nodeLabel(version)), \(EntryJSON.time(version.timestamp)))")
             }
         }
     }
@@ -41,9 +41,10 @@ enum EntryJSON {
             "key": entry.key,
             "conflict": entry.isConflict,
             "value": Output.jsonText(entry.winner.value),
-            "values": entry.versions.map { version -> [String: Any] in
-                ["value": Output.jsonText(version.value), "deleted": version.isDeletion, "writer": version.writer.hex,
-                 "node": version.writerName ?? NSNull(), "timestamp": version.timestamp]
+            "versions": entry.versions.map { version -> [String: Any] in
+                ["id": version.id.description, "value": Output.jsonText(version.value), "deleted": version.isDeletion,
+                 "writer": version.writer.hex, "node": version.writerName ?? NSNull(),
+                 "time": time(version.timestamp), "timestamp": version.timestamp]
             },
         ]
     }

@@ -7,6 +7,7 @@ struct PutCommand: ParsableCommand {
 
     @OptionGroup var dataDirectory: DataDirectoryOption
     @OptionGroup var passphrase: PassphraseOptions
+    @OptionGroup var replaces: ReplacesOption
     @Argument(help: "The key (text, at most 1024 bytes).") var key: String
     @Argument(help: "The value (text).") var value: String
 
@@ -14,7 +15,7 @@ struct PutCommand: ParsableCommand {
         var session = try NodeSession(dataDirectory: dataDirectory)
         defer { session.close() }
         try session.unlock(with: passphrase)
-        try session.database.write([.put(key: key, value: Array(value.utf8))])
+        try session.database.write([.put(key: key, value: Array(value.utf8), replaces: try replaces.resolve(in: session.database))])
     }
 }
 
@@ -24,6 +25,7 @@ struct DeleteCommand: ParsableCommand {
 
     @OptionGroup var dataDirectory: DataDirectoryOption
     @OptionGroup var passphrase: PassphraseOptions
+    @OptionGroup var replaces: ReplacesOption
     @Argument(help: "The key to delete.") var key: String
 
     func run() throws {
@@ -31,6 +33,6 @@ struct DeleteCommand: ParsableCommand {
         defer { session.close() }
         try session.unlock(with: passphrase)
         guard let entry = try session.database.entry(key), !entry.isDeleted else { throw NodeError.noSuchEntry(key) }
-        try session.database.write([.delete(key: key)])
+        try session.database.write([.delete(key: key, replaces: try replaces.resolve(in: session.database))])
     }
 }

@@ -52,10 +52,7 @@ struct AuthoriseCommand: ParsableCommand {
         let requests = session.database.authorisationRequests()
         let requestID = try requests.resolve(id)
         try session.unlock(with: passphrase)
-        let record = try requests.approve(requestID)
-        if try session.database.status(of: record.deviceKey) == .unknown {
-            try session.database.authorise(device: record.deviceKey, name: record.nodeName)
-        }
+        let record = try session.database.approve(request: requestID)
         Output.line("authorised node \(record.displayName) (key \(record.deviceKey.shortHex), code \(record.code.formatted))")
     }
 }
@@ -64,18 +61,22 @@ struct AuthoriseCommand: ParsableCommand {
 struct DenyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deny",
-        abstract: "Deny an authorisation request; the joining node is told.",
-        discussion: "ID is the request id or a unique prefix of at least 6 hex digits."
+        abstract: "Deny an authorisation request for good; every node and the joining node are told.",
+        discussion: "ID is the request id or a unique prefix of at least 6 hex digits. The denial is a root-signed operation that replicates to every node: the request closes everywhere and can never be approved (the joining node may ask again, with a new code). Needs the passphrase."
     )
 
     @OptionGroup var dataDirectory: DataDirectoryOption
+    @OptionGroup var passphrase: PassphraseOptions
     @Option(name: .customLong("reason"), help: "A reason shown to the joining node.") var reason: String = "denied"
     @Argument(help: "The request id (or a unique prefix).") var id: String
 
     func run() throws {
-        let session = try NodeSession(dataDirectory: dataDirectory)
+        var session = try NodeSession(dataDirectory: dataDirectory)
+        defer { session.close() }
         let requests = session.database.authorisationRequests()
-        let record = try requests.deny(try requests.resolve(id), reason: reason)
+        let requestID = try requests.resolve(id)
+        try session.unlock(with: passphrase)
+        let record = try session.database.deny(request: requestID, reason: reason)
         Output.line("denied node \(record.displayName) (code \(record.code.formatted))")
     }
 }
