@@ -98,15 +98,14 @@ extension HyphaDatabase {
         let head = try appendMembership { context, identity in
             if key == context.device { throw NodeError.cannotRevokeSelf }
             if context.membership.status(of: key) == .removed { throw NodeError.alreadyRevoked(name(of: key, context.membership)) }
-            return try writer.read { db in
-                var hash = [UInt8](repeating: 0, count: 32)
-                if let log = try LogStore.writer(db, key: key), log.length > 0,
-                   let last = try LogStore.block(db, writerID: log.id, index: log.length - 1) {
-                    cutoff = log.length
-                    hash = Blake2b.hash(last)
-                }
-                return [.make(.removeWriter(writer: key, cutoffLength: cutoff, cutoffHash: hash), database: identity.root, createdAt: now())]
+            let db = context.db
+            var hash = [UInt8](repeating: 0, count: 32)
+            if let log = try LogStore.writer(db, key: key), log.length > 0,
+               let last = try LogStore.block(db, writerID: log.id, index: log.length - 1) {
+                cutoff = log.length
+                hash = Blake2b.hash(last)
             }
+            return [.make(.removeWriter(writer: key, cutoffLength: cutoff, cutoffHash: hash), database: identity.root, createdAt: now())]
         }
         guard let head else { throw NodeError.alreadyRevoked(key.shortHex) }
         return (head, cutoff)

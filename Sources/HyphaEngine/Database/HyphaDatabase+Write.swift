@@ -81,6 +81,8 @@ extension HyphaDatabase {
 
     /// What an append may look at inside its transaction.
     struct AppendContext {
+        /// The transaction the append runs in.
+        var db: Database
         var device: PublicKey
         var dependencies: [DataOperation.Dependency]
         var membership: MembershipState
@@ -102,7 +104,7 @@ extension HyphaDatabase {
         }
         try checkStanding(db, device: device.publicKey, membership: applier.membership, requireWriter: requireWriter)
         let dependencies = applier.dependencies(of: own.id)
-        let (entries, local) = try make(AppendContext(device: device.publicKey, dependencies: dependencies, membership: applier.membership))
+        let (entries, local) = try make(AppendContext(db: db, device: device.publicKey, dependencies: dependencies, membership: applier.membership))
         if entries.isEmpty { return nil }
         let blocks = entries.map { $0.encoded() }
         var roots = own.roots
