@@ -48,6 +48,26 @@ final class SimulatedNode: @unchecked Sendable {
         return Blake2b.hash(log.blocks[Int(index)])
     }
 
+    /// `joiner`'s authorisation request as this node receives it (queued, pending).
+    @discardableResult
+    func receiveRequest(from joiner: SimulatedNode, name: String = "joiner", id: RequestID = .random()) throws -> RequestID {
+        let message = try AuthorisationRequestMessage(databaseID: database.databaseID, requestID: id, nodeName: name,
+                                                      deviceKeys: joiner.keys.device!)
+        guard case let .request(verified) = try AuthorisationMessage.decode(type: .authorisationRequest, body: message.encoded,
+                                                                           databaseID: database.databaseID).get() else {
+            throw AuthorisationRejection.malformed("not a request")
+        }
+        _ = try database.authorisationRequests().admit(verified)
+        return id
+    }
+
+    /// The current version ids of `key`.
+    func versions(_ key: String) throws -> [VersionID] { try database.entry(key)?.versionIDs ?? [] }
+
+    func put(_ key: String, _ value: String, replacing: [VersionID]) throws {
+        try database.write([.put(key: key, value: Array(value.utf8), replaces: replacing)])
+    }
+
     func put(_ key: String, _ value: String) throws { try database.write([.put(key: key, value: Array(value.utf8))]) }
     func delete(_ key: String) throws { try database.write([.delete(key: key)]) }
 

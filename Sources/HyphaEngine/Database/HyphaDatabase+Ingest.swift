@@ -92,11 +92,11 @@ extension HyphaDatabase {
         }
         let appendStart = log.length
         try LogStore.append(db, writer: &log, blocks: fresh.blocks, roots: extended, signatures: fresh.signatures)
-        try MembershipIndex.extract(db, database: databaseID, writerID: log.id, start: appendStart, blocks: fresh.blocks)
-        let carriesMembership = fresh.blocks.contains { $0.count >= 2 && EntryKind(rawValue: $0[1])?.isMembership == true }
+        let carriesMembership = try MembershipIndex.extract(db, database: databaseID, writerID: log.id, start: appendStart, blocks: fresh.blocks) > 0
         // New membership, or blocks of a removed writer (its cut-off block may be among them).
         if carriesMembership || status == .removed { try LogPruning.enforce(db, database: databaseID) }
-        if let dataKey {
+        // A writer nobody added has nothing to apply, unless it just became one.
+        if let dataKey, status != .unknown || carriesMembership {
             _ = try applyView(db, dataKey: dataKey, preloaded: (log.id, appendStart, fresh.blocks))
         }
         let head = fresh.signatures.last ?? chunk.signatures[chunk.signatures.count - 1]

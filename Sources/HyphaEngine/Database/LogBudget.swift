@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The budget for logs that do not count (docs/PROTOCOL.md, "Budgets"): a writer nobody added
@@ -10,7 +11,8 @@ enum LogBudget {
     static let maxUnknownBytes: UInt64 = 64 * 1024
 
     static func unknownLogsFull(_ db: Database, membership: MembershipState) throws -> Bool {
-        let unknown = try LogStore.allWriters(db).lazy.filter { membership.status(of: $0.key) == .unknown }.count
+        let unknown = try Data.fetchAll(db, sql: "SELECT key FROM writers").lazy
+            .compactMap { PublicKey(bytes: [UInt8]($0)) }.filter { membership.status(of: $0) == .unknown }.count
         return unknown >= maxUnknownLogs
     }
 

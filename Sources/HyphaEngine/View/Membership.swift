@@ -216,8 +216,11 @@ enum MembershipIndex {
     /// stored head covers them. Operations whose root signature fails are recorded as invalid
     /// (shown by `hypha check`), never applied. A remove-writer is also kept as evidence, with
     /// a proof of its block, unless `evidence` is false (a trial that will be rolled back).
+    /// Returns how many valid operations were found.
+    @discardableResult
     static func extract(_ db: Database, database: DatabaseID, writerID: Int64, start: UInt64, blocks: [[UInt8]],
-                        evidence: Bool = true) throws {
+                        evidence: Bool = true) throws -> Int {
+        var found = 0
         for (offset, block) in blocks.enumerated() {
             // Cheap pre-check on the kind byte: data entries are the common case.
             guard block.count >= 2, let kind = EntryKind(rawValue: block[1]), kind.isMembership else { continue }
@@ -232,6 +235,7 @@ enum MembershipIndex {
                                metadata: ["log row": "\(writerID)", "position": "\(index)"])
                 continue
             }
+            found += 1
             if op.kind == .removeWriter {
                 if evidence { try ProvenBlocks.record(db, database: database, writerID: writerID, index: index) }
                 continue
@@ -242,6 +246,7 @@ enum MembershipIndex {
                 """, arguments: [Data(Blake2b.hash(block)), writerID, Int64(bitPattern: index), op.kind.rawValue,
                                  Data(block), Int64(bitPattern: op.createdAt)])
         }
+        return found
     }
 
     /// Every kept removal, ordered by (createdAt, hash).

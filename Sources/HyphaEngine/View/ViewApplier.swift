@@ -77,7 +77,7 @@ struct ViewApplier {
             let stored = UInt64(bitPattern: row["length"])
             var accepted = try membership.acceptedLength(db, of: key, forkedAt: forks[id])
             if let cap = caps[id] { accepted = min(accepted, cap) }
-            acceptedByKey[key] = accepted
+            if membership.status(of: key) != .unknown { acceptedByKey[key] = accepted }
             let (applied, clock) = states[id] ?? (0, VectorClock())
             logs[id] = LogState(key: key, stored: stored, accepted: accepted, applied: applied, clock: clock)
             ids[key] = id
@@ -86,8 +86,11 @@ struct ViewApplier {
         acceptedGrew = try Self.acceptedChanges(db, membership: membership, known: &acceptedByKey)
     }
 
-    /// The accepted length of every log membership or storage knows, and whether one of them
-    /// grew since the view was last applied.
+    /// The accepted length of every log membership knows (writers nobody added count nothing
+    /// and are left out), and whether one of them grew since the view was last applied. Only a
+    /// growth matters: entries that depended on that log were applied with its old length
+    /// (an entry that depends on a writer nobody added waits, unclamped, so a writer added later
+    /// changes nothing already applied).
     private static func acceptedChanges(_ db: Database, membership: MembershipState, known: inout [PublicKey: UInt64]) throws -> Bool {
         for key in Set(membership.additions.keys).union(membership.removals.keys) where known[key] == nil {
             known[key] = try membership.acceptedLength(db, of: key, forkedAt: nil)
