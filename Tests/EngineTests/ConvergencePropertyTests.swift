@@ -34,24 +34,59 @@ import Testing
         try nodes[0].createDatabase(name: "node1")
         var twinMade = false
         let keys = ["a", "b", "c", "d", "e"]
+        // Versions an "editor" on a node opened on, saved later (possibly stale by then).
+        var opened: [ObjectIdentifier: (key: String, versions: [VersionID])] = [:]
+        // Authorisation requests of joiners, as every node receives them.
+        var requests: [(id: RequestID, joiner: SimulatedNode)] = []
+        var locked: Set<ObjectIdentifier> = []
         let steps = 20 + Int(rng.next() % 40)
         for _ in 0..<steps {
             let actor = nodes[Int(rng.next() % UInt64(nodes.count))]
+            let pick = { (rng: inout SplitMix64) in nodes[Int(rng.next() % UInt64(nodes.count))] }
             switch rng.next() % 100 {
-            case 0..<35:
+            case 0..<25:
                 try? actor.put(keys[Int(rng.next() % UInt64(keys.count))], "v\(rng.next() % 1000)")
-            case 35..<45:
+            case 25..<32:
                 try? actor.delete(keys[Int(rng.next() % UInt64(keys.count))])
-            case 45..<75:
-                let source = nodes[Int(rng.next() % UInt64(nodes.count))]
+            case 32..<37:
+                // An editor opens on a key; it is saved later, naming what it saw then.
+                let key = keys[Int(rng.next() % UInt64(keys.count))]
+                opened[ObjectIdentifier(actor)] = (key, (try? actor.versions(key)) ?? [])
+            case 37..<42:
+                if let editor = opened.removeValue(forKey: ObjectIdentifier(actor)) {
+                    try? actor.put(editor.key, "edit\(rng.next() % 1000)", replacing: editor.versions)
+                }
+            case 42..<65:
+                let source = pick(&rng)
                 if source !== actor { try partialPull(actor, from: source, rng: &rng) }
-            case 75..<85:
+            case 65..<70:
                 // Any node holding the root key (every node knows the passphrase) adds a writer.
-                let target = nodes[Int(rng.next() % UInt64(nodes.count))]
+                let target = pick(&rng)
                 try? actor.authorise(target, name: "node\(target.keys.deviceID!.value)")
-            case 85..<92:
-                let target = nodes[Int(rng.next() % UInt64(nodes.count))]
+            case 70..<75:
+                // A joiner asks; some nodes receive the request.
+                let joiner = pick(&rng)
+                let id = RequestID(bytes: (0..<16).map { _ in UInt8(truncatingIfNeeded: rng.next()) })!
+                requests.append((id, joiner))
+                for node in nodes where node !== joiner && rng.next() % 2 == 0 {
+                    try? node.receiveRequest(from: joiner, name: "joiner\(joiner.keys.deviceID!.value)", id: id)
+                }
+            case 75..<82:
+                // Approve or deny a request, possibly at the same time as another node.
+                if let request = requests.randomElement(using: &rng) {
+                    if rng.next() % 2 == 0 { _ = try? actor.database.approve(request: request.id) } else { _ = try? actor.database.deny(request: request.id) }
+                }
+            case 82..<89:
+                let target = pick(&rng)
                 if target !== actor { try? actor.revoke(target) }
+            case 89..<94:
+                // Lock a node: what arrives meanwhile is stored and applied once it unlocks.
+                if locked.insert(ObjectIdentifier(actor)).inserted {
+                    actor.database.lock()
+                } else {
+                    locked.remove(ObjectIdentifier(actor))
+                    try actor.database.unlock(actor.keys)
+                }
             default:
                 // A forked writer: a second node with the same device key continues its log.
                 if !twinMade, nodes.count < 6, let original = nodes.dropFirst().first {
@@ -62,6 +97,7 @@ import Testing
                 }
             }
         }
+        for node in nodes where locked.contains(ObjectIdentifier(node)) { try node.database.unlock(node.keys) }
         try converge(nodes, rng: &rng)
         let expected = try nodes[0].snapshot()
         for node in nodes.dropFirst() {
@@ -78,6 +114,9 @@ import Testing
                     """)
             }
         }
+        for node in nodes where try !node.database.invalidEntries().filter({ $0.reason.contains("decrypt") }).isEmpty {
+            throw Divergence(description: "node \(node.keys.deviceID!.value) recorded undecryptable entries")
+        }
         // The view is a function of the blocks: rebuilding it changes nothing.
         try nodes[0].database.rebuildView()
         if try nodes[0].snapshot() != expected { throw Divergence(description: "rebuild changed the view") }
@@ -85,6 +124,9 @@ import Testing
 
     /// Delivers a random subset of another node's logs, each cut at a random chunk, in random order.
     static func partialPull(_ node: SimulatedNode, from source: SimulatedNode, rng: inout SplitMix64) throws {
+        // Evidence (fork proofs, removals) reaches some nodes before others.
+        for proof in try source.database.forkProofs() where rng.next() % 2 == 0 { _ = try node.database.ingest(forkProof: proof) }
+        for proven in try source.database.provenBlocks() where rng.next() % 2 == 0 { _ = try node.database.ingest(provenBlock: proven) }
         var heads = try source.database.heads()
         heads.shuffle(using: &rng)
         for head in heads where rng.next() % 4 != 0 {
