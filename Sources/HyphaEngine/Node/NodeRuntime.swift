@@ -53,6 +53,8 @@ public final class NodeRuntime: Sendable {
         var stopped = false
         /// Evidence already given to every peer (new sessions get all of it when they open).
         var evidenceSent: Set<[UInt8]> = []
+        /// This device's revocation, once told.
+        var revocationTold = false
     }
 
     public init(config: NodeConfig, database: HyphaDatabase, keys: IdentityKeys?, options: Options,
@@ -245,6 +247,15 @@ public final class NodeRuntime: Sendable {
         broadcastNewEvidence()
         if let closed = try? database.closeAnsweredRequests(), !closed.isEmpty { emit(.requestsChanged) }
         checkJoinProgress()
+        tellRevocation()
+    }
+
+    /// Says once that this device was revoked: it keeps replicating what it holds, read-only.
+    private func tellRevocation() {
+        guard let own = ownDeviceKey, let revoked = try? database.revocation(of: own),
+              !state.withLock({ $0.revocationTold }) else { return }
+        state.withLock { $0.revocationTold = true }
+        emit(.notice("\(revoked): it keeps what it holds but can no longer write or approve"))
     }
 
     private func broadcastNewEvidence() {

@@ -84,7 +84,7 @@ enum EventPrinter {
             case .authorised:
                 emit(json: json, text: "authorised: this node can now write", object: ["event": "join", "state": "authorised"])
             case let .denied(reason):
-                emit(json: json, text: "denied: \(Sanitise.forTerminal(reason, limit: 200))", object: ["event": "join", "state": "denied", "reason": reason])
+                emit(json: json, text: "denied: \(Sanitise.forTerminal(reason, limit: 200)); this node stays read-only (run hypha join again to ask with a new code)", object: ["event": "join", "state": "denied", "reason": reason])
             case .cancelled:
                 break
             }
