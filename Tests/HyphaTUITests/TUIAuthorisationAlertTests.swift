@@ -29,13 +29,13 @@ import Widgets
 
         app.send(.tick(now: 11))
         #expect(app.screenText().contains("1 more pending"))
-        #expect(app.press(.char("a")) == [.authorise(requestID: "aa01")])
+        #expect(app.press(.char("a")) == [.authorise(requestID: "aa01", name: "laptop")])
         // The next request's alert opens; the answered one waits for the backend.
         let second = try #require(app.main?.modal)
         #expect(second.purpose == .authorise(Self.phone))
         #expect(app.main?.requests.count == 2)
 
-        app.send(.actionDone(ActionResult(kind: .authorised(requestID: "aa01"), failure: nil)))
+        app.send(.actionDone(ActionResult(kind: .authorised(requestID: "aa01", name: "laptop"), failure: nil)))
         #expect(app.main?.requests.map(\.id) == ["bb02"])
         #expect(app.main?.modal?.purpose == .authorise(Self.phone))
     }
@@ -43,16 +43,16 @@ import Widgets
     @Test func escapeAndEnterDenyAndDAlsoDenies() throws {
         var app = AppDriver.main(rows: [])
         app.send(.backend(.requestArrived(Self.laptop)))
-        #expect(app.press(.enter) == [.deny(requestID: "aa01")])
-        app.send(.actionDone(ActionResult(kind: .denied(requestID: "aa01"), failure: nil)))
+        #expect(app.press(.enter) == [.deny(requestID: "aa01", name: "laptop")])
+        app.send(.actionDone(ActionResult(kind: .denied(requestID: "aa01", name: "laptop"), failure: nil)))
 
         app.send(.backend(.requestArrived(Self.phone)))
-        #expect(app.press(.esc) == [.deny(requestID: "bb02")])
+        #expect(app.press(.esc) == [.deny(requestID: "bb02", name: "phone")])
 
         let third = Fixtures.request("cc03", name: "tablet", code: "111-222")
         app.send(.backend(.requestArrived(third)))
         app.send(.tick(now: 5))
-        #expect(app.press(.char("d")) == [.deny(requestID: "cc03")])
+        #expect(app.press(.char("d")) == [.deny(requestID: "cc03", name: "tablet")])
         #expect(app.main?.modal == nil)
     }
 

@@ -71,11 +71,12 @@ import Testing
         let scan = runner.perform(.scanKeys(generation: 3, scanGeneration: 0, prefix: "", after: nil, scanned: 0))
         #expect(scan == [.keysScanned(KeyScan(generation: 3, scanGeneration: 0, anchors: [], lastKey: "b", scanned: 2, done: true))])
 
-        guard case let .nodesLoaded(rows, writable) = try #require(runner.perform(.loadNodes).first) else {
+        guard case let .nodesLoaded(rows, writable, revocation) = try #require(runner.perform(.loadNodes).first) else {
             Issue.record("no nodes")
             return
         }
         #expect(writable)
+        #expect(revocation == nil)
         #expect(rows.map(\.name) == ["laptop"])
         #expect(rows.first?.isThisNode == true)
 

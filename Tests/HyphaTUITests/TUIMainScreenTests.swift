@@ -24,6 +24,8 @@ import Widgets
         #expect(app.screenText().contains("⚠ 3 values"))
     }
 
+    static let conflictIDs = conflictDetail().versionIDs
+
     @Test func choosingAVersionWritesItOverAllOthers() throws {
         var app = AppDriver.main(rows: [Fixtures.entry("notes/todo", "buy milk", versions: 3)])
         #expect(app.main?.detail.key == "notes/todo")
@@ -37,7 +39,8 @@ import Widgets
         let modal = try #require(app.main?.modal)
         #expect(modal.dialog.focusedButton == modal.dialog.safeButton)
         #expect(app.screenText().contains("Keep version 2 of 'notes/todo' (from desktop)?"))
-        #expect(app.press(.char("y")) == [.write([.put(key: "notes/todo", value: Array("buy oat milk".utf8))],
+        // It replaces exactly the three versions on screen.
+        #expect(app.press(.char("y")) == [.write([.put(key: "notes/todo", value: Array("buy oat milk".utf8), replaces: Self.conflictIDs)],
                                                  .resolved(key: "notes/todo"))])
     }
 
@@ -45,7 +48,7 @@ import Widgets
         var app = AppDriver.main(rows: [Fixtures.entry("notes/todo", "buy milk", versions: 3)])
         app.send(.entryLoaded(key: "notes/todo", detail: Self.conflictDetail()))
         app.press(.tab, .end, .char("k"))
-        #expect(app.press(.char("y")) == [.write([.delete(key: "notes/todo")], .resolved(key: "notes/todo"))])
+        #expect(app.press(.char("y")) == [.write([.delete(key: "notes/todo", replaces: Self.conflictIDs)], .resolved(key: "notes/todo"))])
     }
 
     @Test func cancellingTheResolutionWritesNothing() {
@@ -56,14 +59,15 @@ import Widgets
         #expect(app.main?.modal == nil)
     }
 
-    @Test func editingAVersionResolvesWithTheEditedText() {
+    @Test func editingAVersionReplacesThatVersionOnly() {
         var app = AppDriver.main(rows: [Fixtures.entry("notes/todo", "buy milk", versions: 3)])
         app.send(.entryLoaded(key: "notes/todo", detail: Self.conflictDetail()))
         app.press(.tab, .down, .char("e"))
         #expect(app.main?.editor?.value.text == "buy oat milk")
         app.press(.ctrl("e"))
         app.type(" and bread")
-        #expect(app.press(.ctrl("s")) == [.write([.put(key: "notes/todo", value: Array("buy oat milk and bread".utf8))],
+        let edited = VersionID(writer: Fixtures.writer(2), index: 7)
+        #expect(app.press(.ctrl("s")) == [.write([.put(key: "notes/todo", value: Array("buy oat milk and bread".utf8), replaces: [edited])],
                                                  .saved(key: "notes/todo"))])
         app.send(.actionDone(ActionResult(kind: .saved(key: "notes/todo"), failure: nil)))
         #expect(app.main?.editor == nil)
@@ -157,12 +161,15 @@ import Widgets
 
     @Test func deleteAsksFirstWithCancelAsTheDefault() throws {
         var app = AppDriver.main(rows: Self.rows)
-        app.press(.down, .char("d"))
+        app.press(.down)
+        app.send(.entryLoaded(key: "notes/01", detail: Fixtures.detail("notes/01", "value 1", writer: 1, index: 3)))
+        app.press(.char("d"))
         let modal = try #require(app.main?.modal)
         #expect(modal.dialog.buttons[modal.dialog.focusedButton].label == "Cancel")
         #expect(app.press(.enter).isEmpty)
         app.press(.char("d"))
-        #expect(app.press(.char("y")) == [.write([.delete(key: "notes/01")], .deleted(key: "notes/01"))])
+        #expect(app.press(.char("y")) == [.write([.delete(key: "notes/01", replaces: [VersionID(writer: Fixtures.writer(1), index: 3)])],
+                                                 .deleted(key: "notes/01"))])
     }
 
     @Test func addingAnEntry() {
@@ -173,7 +180,8 @@ import Widgets
         app.type("first")
         app.press(.enter)
         app.type("second")
-        #expect(app.press(.ctrl("s")) == [.write([.put(key: "todo/today", value: Array("first\nsecond".utf8))],
+        // A new entry replaces nothing: if the key exists elsewhere, both values stay.
+        #expect(app.press(.ctrl("s")) == [.write([.put(key: "todo/today", value: Array("first\nsecond".utf8), replaces: [])],
                                                  .saved(key: "todo/today"))])
         // A failed save keeps the editor open with the text.
         app.send(.actionDone(ActionResult(kind: .saved(key: "todo/today"), failure: "disk full")))
@@ -183,6 +191,7 @@ import Widgets
 
     @Test func leavingAnEditWithChangesAsks() throws {
         var app = AppDriver.main(rows: Self.rows)
+        app.send(.entryLoaded(key: "notes/00", detail: Fixtures.detail("notes/00", "value 0", writer: 1, index: 0)))
         app.press(.enter)
         #expect(app.main?.editor?.value.text == "value 0")
         app.type("!")

@@ -83,6 +83,12 @@ enum Fixtures {
         EntrySummary(key: key, value: Array(value.utf8), versionCount: versions, timestamp: 1_763_700_000_000)
     }
 
+    /// A key with a single version, written by `writer(writer)` at `index`.
+    static func detail(_ key: String, _ value: String, writer byte: UInt8, index: UInt64, name: String = "laptop") -> EntryDetail {
+        EntryDetail(key: key, versions: [EntryVersion(value: Array(value.utf8), writer: writer(byte), writerName: name,
+                                                      timestamp: 1_763_700_000_000, index: index)])
+    }
+
     static func writer(_ byte: UInt8) -> PublicKey {
         PublicKey(bytes: [UInt8](repeating: byte, count: 32))!
     }

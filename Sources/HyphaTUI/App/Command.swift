@@ -16,10 +16,15 @@ enum Command: Sendable, Equatable {
     case loadNodes
     case loadPeers
     case loadRequests
+    /// Asks what became of a request that left the pending list (its alert may be open).
+    case checkRequest(id: String)
     case write([Change], ActionResult.Kind)
-    case authorise(requestID: String)
-    case deny(requestID: String)
+    /// `name` is the requester's (sanitised), for the messages.
+    case authorise(requestID: String, name: String)
+    case deny(requestID: String, name: String)
     case revoke(writer: String, name: String)
+    /// Deletes this database's data from the device (only after it was revoked).
+    case removeLocalData
     /// Applies blocks other processes stored (a `hypha put` beside the app).
     case catchUp
     /// Wipes the keys and forgets decrypted data (idle lock).

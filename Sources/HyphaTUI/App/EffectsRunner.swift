@@ -78,17 +78,26 @@ final class EffectsRunner: @unchecked Sendable {
             return [.peersLoaded(backend.peers(), listen: backend.listenAddress)]
         case .loadRequests:
             return [.requestsLoaded(backend.pendingRequests())]
+        case let .checkRequest(id):
+            let outcome = backend.requestOutcome(id: id)
+            return outcome == .pending ? [] : [.requestClosed(id: id, outcome)]
         case let .write(changes, kind):
             return act(kind) { try self.requireDatabase().write(changes) }
-        case let .authorise(id):
-            return act(.authorised(requestID: id)) { try self.backend.authorise(requestID: id) }
-        case let .deny(id):
-            return act(.denied(requestID: id)) { try self.backend.deny(requestID: id) }
+        case let .authorise(id, name):
+            return act(.authorised(requestID: id, name: name), describe: { DecisionFailure.describe($0, name: name, approving: true) }) {
+                try self.backend.authorise(requestID: id)
+            }
+        case let .deny(id, name):
+            return act(.denied(requestID: id, name: name), describe: { DecisionFailure.describe($0, name: name, approving: false) }) {
+                try self.backend.deny(requestID: id)
+            }
         case let .revoke(writer, name):
             return act(.revoked(name: name)) {
                 guard let key = PublicKey(hex: writer) else { throw NodeError.noSuchNode(writer) }
                 try self.backend.revoke(writer: key)
             }
+        case .removeLocalData:
+            return [.localDataRemoved(failure: removeLocalData())]
         case .catchUp:
             try? database?.catchUpView()
             return []
@@ -241,12 +250,13 @@ final class EffectsRunner: @unchecked Sendable {
         }
     }
 
-    private func act(_ kind: ActionResult.Kind, _ body: () throws -> Void) -> [Message] {
+    private func act(_ kind: ActionResult.Kind, describe: (any Error) -> String = EffectsRunner.describe,
+                     _ body: () throws -> Void) -> [Message] {
         do {
             try body()
             return [.actionDone(ActionResult(kind: kind, failure: nil))]
         } catch {
-            return [.actionDone(ActionResult(kind: kind, failure: Self.describe(error)))]
+            return [.actionDone(ActionResult(kind: kind, failure: describe(error)))]
         }
     }
 
@@ -261,10 +271,33 @@ final class EffectsRunner: @unchecked Sendable {
             case .unknown: status = .unknown
             }
             return NodeRow(name: writer.name.map { Sanitise.forTerminal($0, limit: 40) } ?? writer.key.shortHex,
-                           key: writer.key.hex, status: status, isThisNode: writer.key == own, requestID: nil)
+                           key: writer.key.hex, status: status, isThisNode: writer.key == own, requestID: nil,
+                           forkedAt: writer.forkedAt)
         }
-        let writable = writers.contains { $0.key == own && $0.status == .authorised }
-        return .nodesLoaded(rows, writable: writable)
+        var revocation: Revocation?
+        if let own, case let .revoked(by, on)? = try? database.revocation(of: own) {
+            revocation = Revocation(by: Sanitise.forTerminal(by, limit: 40), on: Sanitise.forTerminal(on, limit: 20))
+        }
+        let writable = revocation == nil && writers.contains { $0.key == own && $0.status == .authorised && $0.forkedAt == nil }
+        return .nodesLoaded(rows, writable: writable, revocation: revocation)
+    }
+
+    /// Deletes this database's files from the device once it was revoked: the network stops,
+    /// the keys are wiped and the database let go first. Returns why not, if it could not.
+    private func removeLocalData() -> String? {
+        guard let database, let own = keys?.device?.publicKey else { return NodeError.locked.description }
+        // Checked here as well as in the model: nothing must ever delete a working node's data.
+        guard (try? database.revocation(of: own)) != nil else { return "this device is not revoked; its data stays" }
+        backend.shutdown()
+        wipeKeys()
+        self.database = nil
+        config = nil
+        do {
+            try LocalData.remove(in: directory)
+            return nil
+        } catch {
+            return Self.describe(error)
+        }
     }
 
     static func describe(_ error: any Error) -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import HyphaEngine
+import Widgets
 
 /// How keys, values, writers and times are shown. Keys and values may come from other nodes,
 /// so everything passes through `Sanitise.forTerminal` (Widgets would draw controls as U+FFFD
@@ -30,6 +31,22 @@ enum EntryText {
     /// The node that wrote a version: its name, else its key's short form.
     static func writer(_ version: EntryVersion) -> String {
         version.writerName.map { Sanitise.forTerminal($0, limit: 40) } ?? version.writer.shortHex
+    }
+
+    /// A version's header in the detail pane: `marker`, node, short version id and time, at
+    /// most `width` wide. The time shortens first ("2026-11-21 05:59 UTC" → "11-21 05:59"),
+    /// then the node name is cut; the id, which `hypha put --replaces` takes, stays whole.
+    static func versionHeader(_ version: EntryVersion, marker: String, width: Int) -> String {
+        let name = writer(version)
+        let id = version.id.description
+        let full = time(version.timestamp)
+        let tails = ["  \(id)  \(full) UTC", "  \(id)  \(full)", " \(id) \(full.dropFirst(5))"]
+        let nameWidth = TextWidth.of(name)
+        for tail in tails {
+            let room = width - TextWidth.of(marker) - TextWidth.of(tail)
+            if room >= min(nameWidth, 5) { return marker + TextWidth.truncate(name, to: room) + tail }
+        }
+        return TextWidth.truncate(marker + name + " " + id, to: width)
     }
 
     /// A time in UTC, "2026-11-21 05:59" (the same on every machine, so screens compare).

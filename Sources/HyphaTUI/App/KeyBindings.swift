@@ -29,6 +29,10 @@ enum KeyBindings {
         KeyHint("Enter", "answer a pending authorisation request"),
     ]
 
+    static let revoked: [KeyHint] = [
+        KeyHint("X", "remove this database's data from this device (asks; Keep is the default)"),
+    ]
+
     static let editor: [KeyHint] = [
         KeyHint("Ctrl-S F2", "save"),
         KeyHint("Tab", "key / value (when adding)"),
@@ -49,6 +53,7 @@ enum KeyBindings {
             HelpSection("Entries", entries),
             HelpSection("Detail", detail),
             HelpSection("Nodes", nodes),
+            HelpSection("Once this device is revoked", revoked),
             HelpSection("Editor", editor),
             HelpSection("Alerts", alerts),
         ], state: state)
@@ -63,6 +68,8 @@ enum KeyBindings {
         }
         if state.filter != nil { return [KeyHint("type", "key prefix"), KeyHint("Enter", "keep"), KeyHint("Esc", "clear")] }
         let common = [KeyHint("Tab", "pane"), KeyHint("?", "help"), KeyHint("q", "quit")]
+        // A revoked device only reads: the one thing left to do is let its data go.
+        if state.revocation != nil { return [KeyHint("X", "remove local data"), KeyHint("/", "filter")] + common }
         switch state.focus {
         case .entries:
             return [KeyHint("/", "filter"), KeyHint("a", "add"), KeyHint("e", "edit"), KeyHint("d", "delete")] + common

@@ -14,6 +14,8 @@ final class LocalOnlyBackend: NodeBackend {
 
     func stop() { node.withLock { $0 = nil } }
 
+    func shutdown() { stop() }
+
     var listenAddress: String? { nil }
 
     var joinStatus: JoinStatus? { nil }
@@ -21,6 +23,8 @@ final class LocalOnlyBackend: NodeBackend {
     func peers() -> [PeerRow] { [] }
 
     func pendingRequests() -> [RequestRow] { [] }
+
+    func requestOutcome(id: String) -> RequestOutcome { .gone }
 
     func authorise(requestID: String) throws { throw Self.noNetwork("authorising a node") }
 

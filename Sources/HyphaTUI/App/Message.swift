@@ -27,9 +27,14 @@ enum Message: Sendable, Equatable {
     case counted(generation: Int, prefix: String, count: Int)
     case keysScanned(KeyScan)
     case entryLoaded(key: String, detail: EntryDetail?)
-    case nodesLoaded([NodeRow], writable: Bool)
+    /// The writers; `revocation` is set when this device was revoked.
+    case nodesLoaded([NodeRow], writable: Bool, revocation: Revocation? = nil)
     case peersLoaded([PeerRow], listen: String?)
     case requestsLoaded([RequestRow])
+    /// Request `id` is no longer pending (answer of `checkRequest`).
+    case requestClosed(id: String, RequestOutcome)
+    /// This database's data was deleted from the device (nil), or why not.
+    case localDataRemoved(failure: String?)
     /// The database changed (a write here, blocks from a peer or another process).
     case databaseChanged(membership: Bool)
     case backend(BackendEvent)
@@ -94,6 +99,14 @@ struct NodeRow: Sendable, Equatable {
     var isThisNode: Bool
     /// For pending rows: the request they answer.
     var requestID: String?
+    /// Where the writer's log forked (a copy of its data directory wrote too), if it did.
+    var forkedAt: UInt64? = nil
+}
+
+/// This device was revoked: by whom (a node name, sanitised) and on which day (UTC).
+struct Revocation: Sendable, Equatable {
+    var by: String
+    var on: String
 }
 
 /// The outcome of a write or backend action.
@@ -102,8 +115,8 @@ struct ActionResult: Sendable, Equatable {
         case saved(key: String)
         case deleted(key: String)
         case resolved(key: String)
-        case authorised(requestID: String)
-        case denied(requestID: String)
+        case authorised(requestID: String, name: String)
+        case denied(requestID: String, name: String)
         case revoked(name: String)
     }
 

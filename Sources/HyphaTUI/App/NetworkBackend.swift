@@ -69,6 +69,22 @@ final class NetworkBackend: NodeBackend {
 
     func stop() { state.withLock { $0.runtime }?.lock() }
 
+    /// Closes every connection and the listener and forgets the runtime, so the database can
+    /// go and a later `start` (a new node in the same directory) begins with a new runtime.
+    func shutdown() {
+        guard let runtime = state.withLock({ s -> NodeRuntime? in
+            defer { s.runtime = nil }
+            return s.runtime
+        }) else { return }
+        runtime.lock()
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            await runtime.stop()
+            done.signal()
+        }
+        done.wait()
+    }
+
     var listenAddress: String? { state.withLock { $0.runtime }?.listenAddress }
 
     var joinStatus: JoinStatus? {
@@ -85,6 +101,18 @@ final class NetworkBackend: NodeBackend {
 
     func pendingRequests() -> [RequestRow] {
         ((try? state.withLock { $0.runtime }?.pendingRequests()) ?? []).map(RequestRow.init)
+    }
+
+    func requestOutcome(id: String) -> RequestOutcome {
+        guard let requests = try? runtime().database.authorisationRequests(),
+              let resolved = try? requests.resolve(id), let record = try? requests.record(resolved) else { return .gone }
+        switch record.state {
+        case .pending: return .pending
+        case .approved: return .approved
+        case .denied: return .denied
+        case .expired: return .expired
+        case .superseded: return .superseded
+        }
     }
 
     func authorise(requestID: String) throws {

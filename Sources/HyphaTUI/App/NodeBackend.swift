@@ -13,6 +13,9 @@ protocol NodeBackend: AnyObject, Sendable {
     func start(_ node: OpenNode) throws
     /// The keys are about to be wiped (idle lock, quit): stop using them.
     func stop()
+    /// Stops for good and lets go of the database (its files are about to be deleted); a
+    /// later `start` or `join` begins afresh.
+    func shutdown()
     /// Where this node's own join stands (nil when it is not joining).
     var joinStatus: JoinStatus? { get }
     /// "host:port" this node listens on, if it listens.
@@ -20,6 +23,8 @@ protocol NodeBackend: AnyObject, Sendable {
     func peers() -> [PeerRow]
     /// Authorisation requests waiting for a decision, oldest first.
     func pendingRequests() -> [RequestRow]
+    /// What became of request `id` (`.gone` when this node does not hold it).
+    func requestOutcome(id: String) -> RequestOutcome
     func authorise(requestID: String) throws
     func deny(requestID: String) throws
     /// Appends a root-signed remove-writer for `writer`, cut off at what this node holds of its log.
@@ -98,6 +103,13 @@ struct RequestRow: Sendable, Equatable {
     }
 
     var deviceKeyShort: String { String(deviceKey.prefix(8)) }
+}
+
+/// What became of an authorisation request.
+enum RequestOutcome: Sendable, Equatable {
+    case pending, approved, denied, expired, superseded
+    /// Not held here (pruned, or never seen).
+    case gone
 }
 
 /// A failure of a backend operation, shown as one line.

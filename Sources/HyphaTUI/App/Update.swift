@@ -55,6 +55,14 @@ enum App {
             return enterMain(&model, node)
         case .locked:
             break
+        case let .localDataRemoved(failure):
+            if let failure {
+                notify(&model, "Could not remove the data: \(failure)", role: .statusError)
+            } else {
+                model.node = nil
+                model.screen = .welcome(WelcomeState())
+                notify(&model, "Removed this database's data from this device.")
+            }
         case let .failed(reason):
             notify(&model, reason, role: .statusError)
         default:

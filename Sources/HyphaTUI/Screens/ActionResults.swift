@@ -6,8 +6,8 @@ enum ActionResults {
     static func apply(_ result: ActionResult, _ state: inout MainState, _ model: inout AppModel) -> [Command] {
         if let failure = result.failure {
             if case .saved = result.kind { state.editor?.isSaving = false }
-            if case let .authorised(id) = result.kind { state.answered.remove(id) }
-            if case let .denied(id) = result.kind { state.answered.remove(id) }
+            if case let .authorised(id, _) = result.kind { state.answered.remove(id) }
+            if case let .denied(id, _) = result.kind { state.answered.remove(id) }
             App.notify(&model, failure, role: .statusError)
             return [.loadRequests]
         }
@@ -22,14 +22,13 @@ enum ActionResults {
         case let .resolved(key):
             App.notify(&model, "Resolved '\(EntryText.key(key))'.")
             return []
-        case let .authorised(id):
-            let name = state.requests.first { $0.id == id }?.nodeName ?? "the node"
+        case let .authorised(id, name):
             AuthorisationQueue.finish(&state, requestID: id)
             App.notify(&model, "Authorised \(name).")
             return [.loadRequests, .loadNodes]
-        case let .denied(id):
+        case let .denied(id, name):
             AuthorisationQueue.finish(&state, requestID: id)
-            App.notify(&model, "Denied the request.")
+            App.notify(&model, "Denied \(name).")
             return [.loadRequests]
         case let .revoked(name):
             App.notify(&model, "Revoked \(name).")

@@ -11,7 +11,9 @@ enum DetailKeys {
         switch key {
         case .enter where entry.isConflict, .char("k") where entry.isConflict:
             guard MainScreen.requireWritable(state, &model) else { return [] }
-            let change: Change = version.value.map { .put(key: entry.key, value: $0) } ?? .delete(key: entry.key)
+            // Replaces the versions on screen; one written meanwhile elsewhere stays in conflict.
+            let ids = entry.versionIDs
+            let change: Change = version.value.map { .put(key: entry.key, value: $0, replaces: ids) } ?? .delete(key: entry.key, replaces: ids)
             let what = version.isDeletion ? "the deletion" : "version \(index + 1)"
             state.modal = .confirm(.keepVersion(key: entry.key, change: change), title: "Resolve conflict?",
                 message: ["Keep \(what) of '\(EntryText.key(entry.key))' (from \(EntryText.writer(version)))?",
@@ -19,7 +21,7 @@ enum DetailKeys {
                 action: "Keep", now: model.now)
             return []
         case .enter, .char("e"):
-            return EditorKeys.open(key: entry.key, value: version.value, &state, &model)
+            return EditorKeys.open(entry, version: index, &state, &model)
         default:
             return []
         }

@@ -45,18 +45,22 @@ enum EditorKeys {
         }
         guard MainScreen.requireWritable(state, &model) else { return [] }
         editor.isSaving = true
-        return [.write([.put(key: key, value: Array(editor.value.text.utf8))], .saved(key: key))]
+        // Exactly what the person saw: a version another node wrote meanwhile stays (a conflict).
+        return [.write([.put(key: key, value: Array(editor.value.text.utf8), replaces: editor.replaces)], .saved(key: key))]
     }
 
-    /// Opens the editor on an existing entry (or one version of it).
-    static func open(key: String, value: [UInt8]?, _ state: inout MainState, _ model: inout AppModel) -> [Command] {
-        guard MainScreen.requireWritable(state, &model) else { return [] }
-        let bytes = value ?? []
+    /// Opens the editor on a loaded entry: on version `index` of a conflict (saving replaces
+    /// that version only), otherwise on the entry (saving replaces every version shown).
+    static func open(_ entry: EntryDetail, version index: Int?, _ state: inout MainState, _ model: inout AppModel) -> [Command] {
+        guard MainScreen.requireWritable(state, &model), !entry.versions.isEmpty else { return [] }
+        let version = entry.isConflict ? entry.versions[min(index ?? 0, entry.versions.count - 1)] : entry.winner
+        let bytes = version.value ?? []
         guard let text = String(validating: bytes, as: UTF8.self) else {
             App.notify(&model, "This value is not text (\(bytes.count) bytes); edit it with `hypha put`.", role: .statusWarning)
             return []
         }
-        state.editor = .edit(key: key, value: text)
+        state.editor = .edit(key: entry.key, value: text, replaces: entry.isConflict ? [version.id] : entry.versionIDs,
+                             shown: entry.versionIDs)
         state.relayout(size: model.size)
         return []
     }

@@ -1,31 +1,66 @@
 import HyphaEngine
 import Widgets
 
-/// Keys of the entries pane.
+/// Keys of the entries pane. Editing and deleting work from the selected entry's detail (the
+/// versions it shows are what the write replaces); pressed before it loaded, they wait for it.
 enum EntriesKeys {
     static func handle(_ key: Key, _ state: inout MainState, _ model: inout AppModel) -> [Command] {
         if state.list.handle(key, rowCount: state.entries.rowCount) { return [] }
         switch key {
         case .enter, .char("e"):
-            guard let entry = state.selectedEntry else { return [] }
-            if entry.isConflict {
-                state.focus = .detail
-                state.relayout(size: model.size)
-                App.notify(&model, "'\(EntryText.key(entry.key))' has \(entry.versionCount) values: choose one with Enter, or edit one with e.")
-                return []
-            }
-            return EditorKeys.open(key: entry.key, value: entry.value, &state, &model)
+            return whenLoaded(.edit, &state, &model)
         case .char("d"), .delete:
-            guard let entry = state.selectedEntry, MainScreen.requireWritable(state, &model) else { return [] }
-            state.modal = .confirm(.delete(key: entry.key), title: "Delete entry?",
-                message: ["Delete '\(EntryText.key(entry.key))' on every node?",
-                          "The deletion replicates like any other write."],
-                action: "Delete", now: model.now)
-            return []
+            return whenLoaded(.delete, &state, &model)
         case .esc:
             guard !state.entries.prefix.isEmpty else { return [] }
             return FilterKeys.apply(prefix: "", &state)
         default:
+            return []
+        }
+    }
+
+    /// Runs `action` on the selected entry now if its detail is here, else once it arrives.
+    private static func whenLoaded(_ action: DetailState.PendingOpen, _ state: inout MainState,
+                                   _ model: inout AppModel) -> [Command] {
+        guard let selected = state.selectedEntry, MainScreen.requireWritable(state, &model) else { return [] }
+        guard selected.key == state.detail.key, let entry = state.detail.entry else {
+            state.detail.pending = action
+            return []
+        }
+        return perform(action, entry, &state, &model)
+    }
+
+    /// After the detail loaded: the action pressed while it was loading, unless something else
+    /// took the keyboard meanwhile.
+    static func openPending(_ state: inout MainState, _ model: inout AppModel) -> [Command] {
+        guard let action = state.detail.pending else { return [] }
+        state.detail.pending = nil
+        guard state.modal == nil, state.help == nil, !state.isTyping else { return [] }
+        guard let entry = state.detail.entry, !entry.isDeleted else {
+            App.notify(&model, "'\(EntryText.key(state.detail.key ?? ""))' no longer exists.", role: .statusWarning)
+            return []
+        }
+        return perform(action, entry, &state, &model)
+    }
+
+    private static func perform(_ action: DetailState.PendingOpen, _ entry: EntryDetail, _ state: inout MainState,
+                                _ model: inout AppModel) -> [Command] {
+        switch action {
+        case .edit:
+            if entry.isConflict {
+                state.focus = .detail
+                state.relayout(size: model.size)
+                App.notify(&model, "'\(EntryText.key(entry.key))' has \(entry.versions.count) values: choose one with Enter, or edit one with e.")
+                return []
+            }
+            return EditorKeys.open(entry, version: nil, &state, &model)
+        case .delete:
+            let values = entry.versions.count
+            state.modal = .confirm(.delete(key: entry.key, replaces: entry.versionIDs), title: "Delete entry?",
+                message: ["Delete '\(EntryText.key(entry.key))' on every node?",
+                          values > 1 ? "The deletion replaces all \(values) values shown; it replicates like any other write."
+                                     : "The deletion replicates like any other write."],
+                action: "Delete", now: model.now)
             return []
         }
     }

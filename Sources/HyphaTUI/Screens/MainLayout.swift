@@ -10,6 +10,8 @@ struct MainLayout: Equatable {
     var isTooSmall: Bool
     var isWide: Bool
     var status: Rect
+    /// The rows under the status bar that say this device was revoked (nil otherwise).
+    var banner: Rect?
     var body: Rect
     var hints: Rect
     var entries: Rect
@@ -21,16 +23,18 @@ struct MainLayout: Equatable {
     var editorKey: Rect
     var editorValue: Rect?
 
-    init(size: Size, focus: PaneID, filterShown: Bool) {
+    init(size: Size, focus: PaneID, filterShown: Bool, bannerRows: Int = 0) {
         self.size = size
         isTooSmall = size.width < Self.minimum.width || size.height < Self.minimum.height
         isWide = size.width >= 72 && size.height >= 16
-        let rows = Rect(size).rows([.fixed(1), .fill(), .fixed(1)])
+        let rows = Rect(size).rows([.fixed(1), .fixed(bannerRows), .fill(), .fixed(1)])
         status = rows[0]
-        body = rows[1]
-        hints = rows[2]
+        banner = bannerRows > 0 ? rows[1] : nil
+        body = rows[2]
+        hints = rows[3]
         if isWide {
-            let columns = body.columns([.percent(55), .fill()])
+            // Half each: the detail pane needs the room for node, version id and time.
+            let columns = body.columns([.percent(50), .fill()])
             entries = columns[0]
             let right = columns[1].rows([.fill(), .fixed(6), .fixed(7)])
             detail = right[0]

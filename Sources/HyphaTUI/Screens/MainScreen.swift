@@ -56,6 +56,8 @@ enum MainScreen {
             state.editor = .add()
             state.relayout(size: model.size)
             return []
+        case .char("X"):
+            return RevokedDevice.askToRemoveData(&state, &model)
         default:
             break
         }
@@ -92,9 +94,10 @@ enum MainScreen {
         switch modal.purpose {
         case let .authorise(request):
             state.answered.insert(request.id)
-            return [confirmed ? .authorise(requestID: request.id) : .deny(requestID: request.id)]
-        case let .delete(key):
-            return confirmed ? [.write([.delete(key: key)], .deleted(key: key))] : []
+            return [confirmed ? .authorise(requestID: request.id, name: request.nodeName)
+                              : .deny(requestID: request.id, name: request.nodeName)]
+        case let .delete(key, replaces):
+            return confirmed ? [.write([.delete(key: key, replaces: replaces)], .deleted(key: key))] : []
         case let .keepVersion(key, change):
             return confirmed ? [.write([change], .resolved(key: key))] : []
         case let .revoke(writer, name):
@@ -102,6 +105,10 @@ enum MainScreen {
         case .discardEdit:
             if confirmed { closeEditor(&state, size: model.size) }
             return []
+        case .removeLocalData:
+            guard confirmed else { return [] }
+            App.notify(&model, "Removing this database's data from this device…")
+            return [.removeLocalData]
         }
     }
 
@@ -112,7 +119,15 @@ enum MainScreen {
 
     static func requireWritable(_ state: MainState, _ model: inout AppModel) -> Bool {
         guard state.node.writable else {
-            App.notify(&model, "This node is read-only until one of your other nodes authorises it.", role: .statusWarning)
+            let why: String
+            if state.revocation != nil {
+                why = "This device was revoked: it can read what it holds but no longer write."
+            } else if let own = state.writers.first(where: \.isThisNode), let at = own.forkedAt {
+                why = "This device's log forked at \(at): its writes count nowhere; join again as a new device."
+            } else {
+                why = "This node is read-only until one of your other nodes authorises it."
+            }
+            App.notify(&model, why, role: .statusWarning)
             return false
         }
         return true
@@ -134,16 +149,22 @@ enum MainScreen {
             guard key == state.detail.key else { break }
             state.detail.entry = detail
             state.detail.versions.clamp(rowCount: detail?.versions.count ?? 0)
-        case let .nodesLoaded(rows, writable):
+            commands = EntriesKeys.openPending(&state, &model)
+        case let .nodesLoaded(rows, writable, revocation):
             state.writers = rows
             state.node.writable = writable
+            // Revoked is for good: a failed reload (no revocation) does not undo it.
+            if let revocation, state.revocation == nil { RevokedDevice.learned(revocation, &state, size: model.size) }
+            AuthorisationQueue.closeIfDeviceKnown(&state, &model)
             state.nodeList.clamp(rowCount: state.nodes.count)
         case let .peersLoaded(rows, listen):
             state.peers = rows
             state.listenAddress = listen
             state.peerList.clamp(rowCount: rows.count)
         case let .requestsLoaded(rows):
-            AuthorisationQueue.replace(&state, with: rows)
+            commands = AuthorisationQueue.replace(&state, with: rows)
+        case let .requestClosed(id, outcome):
+            AuthorisationQueue.closed(&state, requestID: id, outcome, &model)
         case let .databaseChanged(membership):
             commands = state.entries.invalidate()
             if let key = state.detail.key { commands.append(.loadEntry(key)) }
@@ -189,9 +210,10 @@ enum MainScreen {
 }
 
 extension MainState {
-    /// Every node: the writers the membership knows, then requests waiting for approval.
+    /// Every node: the writers the membership knows, then requests waiting for approval (never
+    /// a device that is already a writer, so no node shows as both).
     var nodes: [NodeRow] {
-        writers + requests.map {
+        writers + answerableRequests.map {
             NodeRow(name: $0.nodeName, key: $0.deviceKey, status: .pending, isThisNode: false, requestID: $0.id)
         }
     }

@@ -38,6 +38,8 @@ struct MainState: Equatable {
     var modal: MainModal?
     var help: ScrollState?
     var lastCatchUp: Double = 0
+    /// Set once this device learns it was revoked: it reads but no longer writes or approves.
+    var revocation: Revocation?
     private(set) var layout: MainLayout
 
     init(node: UnlockedNode, size: Size) {
@@ -47,9 +49,15 @@ struct MainState: Equatable {
         relayout(size: size)
     }
 
+    /// The layout for a terminal size (the view and `relayout` share it).
+    func makeLayout(size: Size) -> MainLayout {
+        MainLayout(size: size, focus: focus, filterShown: filter != nil || !entries.prefix.isEmpty,
+                   bannerRows: RevokedDevice.bannerLines(revocation, width: size.width).count)
+    }
+
     /// Recomputes the layout and the viewport sizes the states page and scroll with.
     mutating func relayout(size: Size) {
-        layout = MainLayout(size: size, focus: focus, filterShown: filter != nil || !entries.prefix.isEmpty)
+        layout = makeLayout(size: size)
         list.viewportHeight = max(1, layout.entriesBody.height)
         peerList.viewportHeight = max(1, layout.peers.map(Pane.inner)?.height ?? 1)
         nodeList.viewportHeight = max(1, layout.nodes.map(Pane.inner)?.height ?? 1)
@@ -63,6 +71,14 @@ struct MainState: Equatable {
 
     /// Whether a text input has the keyboard (alerts wait so typing cannot answer them).
     var isTyping: Bool { editor != nil || filter != nil }
+
+    /// Requests this node can still answer: none once it is revoked, and none for a device
+    /// that is already a writer or revoked (answered elsewhere; the backend closes them soon).
+    var answerableRequests: [RequestRow] {
+        guard revocation == nil else { return [] }
+        let known = Set(writers.map(\.key))
+        return requests.filter { !known.contains($0.deviceKey) }
+    }
 }
 
 /// The selected entry with all its versions.
@@ -71,6 +87,13 @@ struct DetailState: Equatable {
     var entry: EntryDetail?
     /// Which version is selected (conflicts are resolved by choosing one).
     var versions = ListState()
+    /// What to open once the entry has loaded (e pressed before it arrived): the editor and the
+    /// delete question must show the versions they replace, so they wait for them.
+    var pending: PendingOpen?
+
+    enum PendingOpen: Equatable {
+        case edit, delete
+    }
 }
 
 /// The add/edit form: a key field and a multi-line value editor.
@@ -86,16 +109,30 @@ struct EditorState: Equatable {
     var keyFocused: Bool
     /// The value when the editor opened, to tell whether there is anything to lose.
     var original: String
+    /// The versions saving replaces: those shown when the editor opened (one of them when
+    /// editing one version of a conflict; none when adding). A version written meanwhile by
+    /// another node is not among them, so it stays and the entry shows both (a conflict)
+    /// instead of losing that edit silently.
+    var replaces: [VersionID]
+    /// Every version of the key shown when the editor opened, to tell that it changed since.
+    var shown: [VersionID]
     var isSaving = false
 
     static func add() -> EditorState {
         EditorState(mode: .add, key: TextFieldState(maxLength: EntryLimits.maxKeyBytes), value: TextEditorState(),
-                    keyFocused: true, original: "")
+                    keyFocused: true, original: "", replaces: [], shown: [])
     }
 
-    static func edit(key: String, value: String) -> EditorState {
+    static func edit(key: String, value: String, replaces: [VersionID], shown: [VersionID]) -> EditorState {
         EditorState(mode: .edit(key: key), key: TextFieldState(text: key), value: TextEditorState(text: value),
-                    keyFocused: false, original: value)
+                    keyFocused: false, original: value, replaces: replaces, shown: shown)
+    }
+
+    /// Whether the entry now holds other versions than when the editor opened (a write from
+    /// another node arrived): saving then keeps that write too, as a conflict.
+    func changedSinceOpened(current: EntryDetail?) -> Bool {
+        guard case let .edit(key) = mode, let current, current.key == key else { return false }
+        return Set(current.versionIDs) != Set(shown)
     }
 
     var isModified: Bool {
@@ -114,10 +151,13 @@ struct MainModal: Equatable {
     enum Purpose: Equatable {
         /// Holds its request: later arrivals never change what this alert approves.
         case authorise(RequestRow)
-        case delete(key: String)
+        /// Deletes exactly the versions shown when the question opened.
+        case delete(key: String, replaces: [VersionID])
         case keepVersion(key: String, change: Change)
         case revoke(writer: String, name: String)
         case discardEdit
+        /// A revoked device deletes this database's data from itself.
+        case removeLocalData
     }
 
     var purpose: Purpose

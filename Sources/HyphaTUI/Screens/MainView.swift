@@ -4,16 +4,22 @@ import Widgets
 /// Drawing the main screen: status bar, panes, editor, alerts, help and the hint row.
 enum MainView {
     static func render(_ state: MainState, model: AppModel, into buffer: inout Buffer, theme: Theme) {
-        let layout = MainLayout(size: buffer.size, focus: state.focus,
-                                filterShown: state.filter != nil || !state.entries.prefix.isEmpty)
+        let layout = state.makeLayout(size: buffer.size)
         if layout.isTooSmall {
             let text = "Make the terminal at least \(MainLayout.minimum.width)×\(MainLayout.minimum.height)."
             buffer.put(TextWidth.truncate(text, to: buffer.width), x: 0, y: buffer.height / 2, style: theme[.warning])
             return
         }
         statusBar(state, model: model).render(in: layout.status, buffer: &buffer, theme: theme)
+        if let area = layout.banner {
+            buffer.fill(area, style: theme[.statusError])
+            for (i, line) in RevokedDevice.bannerLines(state.revocation, width: area.width).enumerated() where i < area.height {
+                buffer.put(line, x: area.x + 1, y: area.y + i, maxWidth: area.width - 2, style: theme[.statusError])
+            }
+        }
         if let editor = state.editor {
-            EditorView.render(editor, layout: layout, into: &buffer, theme: theme)
+            EditorView.render(editor, changed: editor.changedSinceOpened(current: state.detail.entry),
+                              layout: layout, into: &buffer, theme: theme)
         } else {
             EntriesView.render(state, layout: layout, into: &buffer, theme: theme)
             if let area = layout.detail { DetailView.render(state, in: area, into: &buffer, theme: theme) }
@@ -45,9 +51,13 @@ enum MainView {
         var left: [Span] = [Span("hypha "), Span("\(summary.shortID)…")]
         if let domain = summary.domain { left += [Span(" · "), Span(domain)] }
         left += [Span(" · "), Span(Sanitise.forTerminal(summary.nodeName, limit: 24)), Span(" · ")]
-        left.append(state.node.writable ? Span("writable") : Span("read-only", role: .danger))
+        if state.revocation != nil {
+            left.append(Span("revoked", role: .danger))
+        } else {
+            left.append(state.node.writable ? Span("writable") : Span("read-only", role: .danger))
+        }
         var right: [Span] = [Span(state.listenAddress.map { "listening \($0)" } ?? "local only")]
-        let pending = state.requests.count
+        let pending = state.answerableRequests.count
         if pending > 0 {
             right += [Span(" · "), Span("\(pending) pending request\(pending == 1 ? "" : "s")", role: .warning)]
         }
@@ -84,8 +94,10 @@ enum MainView {
             case .revoked: role = .danger
             case .unknown: role = .dim
             }
-            return Line([Span(node.name), Span("  \(node.status.rawValue)", role: role),
-                         Span(node.isThisNode ? "  this node" : "  \(node.key.prefix(8))", role: .dim)])
+            var spans = [Span(node.name), Span("  \(node.status.rawValue)", role: role)]
+            if let at = node.forkedAt { spans.append(Span("  forked at \(at)", role: .danger)) }
+            spans.append(Span(node.isThisNode ? "  this node" : "  \(node.key.prefix(8))", role: .dim))
+            return Line(spans)
         }
         .render(in: Pane.inner(area), buffer: &buffer, theme: theme)
     }
@@ -149,7 +161,8 @@ enum DetailView {
         let selected = state.detail.versions.selected ?? 0
         for (i, version) in entry.versions.enumerated() where y < inner.maxY {
             let isSelected = entry.isConflict && i == selected
-            let header = "\(isSelected ? "▶" : " ") \(entry.isConflict ? "[\(i + 1)] " : "")\(EntryText.writer(version))  \(EntryText.time(version.timestamp)) UTC"
+            let header = EntryText.versionHeader(version, marker: "\(isSelected ? "▶" : " ") \(entry.isConflict ? "[\(i + 1)] " : "")",
+                                                 width: inner.width)
             let style = isSelected ? theme[focused ? .selection : .selectionUnfocused] : theme[.dim]
             if isSelected { buffer.fill(inner.row(y - inner.y), style: style) }
             buffer.put(header, x: inner.x, y: y, maxWidth: inner.width, style: style)
@@ -164,13 +177,16 @@ enum DetailView {
 
 /// The add/edit form over the panes.
 enum EditorView {
-    static func render(_ editor: EditorState, layout: MainLayout, into buffer: inout Buffer, theme: Theme) {
+    /// `changed`: another node wrote the entry since the editor opened (saving keeps both).
+    static func render(_ editor: EditorState, changed: Bool, layout: MainLayout, into buffer: inout Buffer, theme: Theme) {
         let title: String
         switch editor.mode {
         case .add: title = "Add entry"
         case let .edit(key): title = "Edit '\(EntryText.key(key))'"
         }
-        let footer = editor.isSaving ? "saving…" : editor.isModified ? "modified" : nil
+        let footer = editor.isSaving ? "saving…"
+            : changed ? "changed on another node: saving keeps both"
+            : editor.isModified ? "modified" : nil
         Pane(title: title, focused: true, footer: footer).render(in: layout.body, buffer: &buffer, theme: theme)
         let inner = Pane.inner(layout.body)
         buffer.put("Key", x: inner.x, y: inner.y, style: theme[editor.keyFocused ? .titleFocused : .text])
