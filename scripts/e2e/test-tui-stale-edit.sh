@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# A stale edit becomes a visible conflict, never a silent overwrite. Two real apps (create,
+# join, authorise as in test-tui-two-nodes.sh): the editor is open on an entry on A; B edits
+# and saves that entry; then A saves. Both nodes show the key in conflict with BOTH values, on
+# screen and from `hypha get` on each data directory. (Saving with `replaces: nil`, every
+# version A holds when it writes, would silently replace B's edit: this test then fails.)
+source "$(dirname "$0")/lib.sh"
+
+SECOND_DIR="$E2E_WORK/second"
+
+make_node
+hypha_cli put shared/note "first version"
+PORT=$(free_port)
+start_app_session A "$NODE_DIR" --listen "127.0.0.1:$PORT"
+SESSION=A
+check "A unlocks" unlock
+check "A listens where asked" wait_for "listening 127.0.0.1:$PORT" 10
+
+SESSION=B
+start_app_session B "$SECOND_DIR"
+check "B shows the welcome screen" wait_for "Join existing" 10
+keys j
+check "j opens the join form" wait_for "Join a database" 5
+type_text "example.org"; keys Tab
+type_text "$PASSPHRASE"; keys Tab
+type_text "127.0.0.1:$PORT"; keys Tab
+keys C-u; type_text "desktop"; keys Enter
+check "B waits with a verification code" wait_for "Verification code" 30
+
+SESSION=A
+check "A is asked to authorise B" wait_for "Authorise node \"desktop\"?" 30
+check "keys are held back for a moment" wait_gone "keys work in a moment" 5
+keys a
+check "A authorises B" wait_gone "Authorise node \"desktop\"" 10
+
+SESSION=B
+check "B becomes writable" wait_for "Authorised: this node can write now." 30
+keys Enter
+check "B has A's entry" wait_for "first version" 20
+
+# A opens the editor on the entry and starts typing.
+SESSION=A
+keys /
+type_text "shared/note"
+check "A's filter finds the entry" wait_for "1 of 1" 5
+keys Enter
+check "A's detail pane shows the entry's version" wait_for "first version" 5
+keys e
+check "A's editor is open on the entry" wait_for "Edit 'shared/note'" 5
+keys C-e
+type_text ", edited on A"
+
+# Meanwhile B edits the same entry and saves.
+SESSION=B
+keys /
+type_text "shared/note"
+check "B's filter finds the entry" wait_for "1 of 1" 5
+keys Enter e
+check "B's editor is open on the entry" wait_for "Edit 'shared/note'" 5
+keys C-e
+type_text ", edited on B"
+keys C-s
+check "B saved its edit" wait_for "Saved 'shared/note'." 5
+
+# A's editor learns that the entry changed; A saves anyway.
+SESSION=A
+check "A's editor says the entry changed on another node" wait_for "changed on another node: saving keeps both" 20
+keys C-s
+check "A saved its edit" wait_for "Saved 'shared/note'." 5
+check "A marks the key as a conflict" wait_for "⚠ 2 values" 10
+check "A's detail pane shows A's value" wait_for "first version, edited on A" 10
+check "A's detail pane shows B's value" wait_for "first version, edited on B" 10
+
+SESSION=B
+check "B marks the key as a conflict" wait_for "⚠ 2 values" 20
+check "B's detail pane shows A's value" wait_for "first version, edited on A" 10
+check "B's detail pane shows B's value" wait_for "first version, edited on B" 10
+
+keys q
+SESSION=A
+keys q
+for name in A B; do
+  deadline=$(( $(date +%s) + 10 ))
+  while [ ! -s "$E2E_WORK/$name.status" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.05; done
+  check "app $name quits with status 0" test "$(cat "$E2E_WORK/$name.status" 2>/dev/null)" = 0
+done
+
+# From the command line: each data directory holds both values, in conflict.
+expect_conflict() {
+  local output=$1
+  echo "$output" | grep -qF "shared/note: 2 concurrent values (conflict)" &&
+    echo "$output" | grep -qF "first version, edited on A" &&
+    echo "$output" | grep -qF "first version, edited on B" ||
+    { echo "hypha get printed:"; echo "$output"; return 1; }
+}
+A_GET=$(hypha_cli get shared/note 2>&1)
+check "hypha get on A's data directory prints both values" expect_conflict "$A_GET"
+B_GET=$("$HYPHA" get --data-dir "$SECOND_DIR" --passphrase-file "$PASSPHRASE_FILE" shared/note 2>&1)
+check "hypha get on B's data directory prints both values" expect_conflict "$B_GET"
+finish
