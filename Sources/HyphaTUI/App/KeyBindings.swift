@@ -1,7 +1,7 @@
 import Widgets
 
 /// Every key binding of the main screen, in one table: the help overlay shows all of it, the
-/// hint bar the part that fits the current context, and docs/fragments/tui.md repeats it.
+/// hint bar the part that fits the current context, and README.md ("Keys in the app") repeats it.
 enum KeyBindings {
     static let everywhere: [KeyHint] = [
         KeyHint("Tab Shift-Tab", "next / previous pane"),
