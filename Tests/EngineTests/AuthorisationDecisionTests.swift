@@ -9,11 +9,7 @@ import Testing
 
     /// Two authorised nodes, both holding the same pending request of a joiner.
     func setUp() throws -> (a: SimulatedNode, b: SimulatedNode, joiner: SimulatedNode, request: RequestID) {
-        let a = try SimulatedNode(master: master, deviceID: 1)
-        try a.createDatabase(name: "desktop")
-        let b = try SimulatedNode(master: master, deviceID: 2)
-        try a.authorise(b, name: "laptop")
-        try b.pull(from: a)
+        let (a, b) = try SimulatedNode.authorisedPair(master: master, names: ("desktop", "laptop"))
         let joiner = try SimulatedNode(master: master, deviceID: 3)
         try joiner.pull(from: a)
         let request = RequestID.random()

@@ -52,11 +52,7 @@ import Testing
     }
 
     @Test func aLogRefusedWhileUnknownIsTakenOnceItsWriterIsAdded() throws {
-        let a = try SimulatedNode(master: master, deviceID: 1)
-        try a.createDatabase(name: "a")
-        let b = try SimulatedNode(master: master, deviceID: 2)
-        try a.authorise(b, name: "b")
-        try b.pull(from: a)
+        let (a, b) = try SimulatedNode.authorisedPair(master: master, names: ("a", "b"))
         for i in 0..<30 { try b.put("k\(i)", "v") }
         let c = try SimulatedNode(master: master, deviceID: 3)
         try c.pull(from: b)        // b's log reaches c before the add-writer (in a's log) does... and a's too
@@ -67,11 +63,7 @@ import Testing
     }
 
     @Test func nothingAfterACutOffIsStored() throws {
-        let desktop = try SimulatedNode(master: master, deviceID: 1)
-        try desktop.createDatabase(name: "desktop")
-        let tablet = try SimulatedNode(master: master, deviceID: 2)
-        try desktop.authorise(tablet, name: "tablet")
-        try tablet.pull(from: desktop)
+        let (desktop, tablet) = try SimulatedNode.authorisedPair(master: master, names: ("desktop", "tablet"))
         try tablet.put("a", "1")
         try desktop.pull(from: tablet)
         try desktop.database.revoke(writer: tablet.deviceKey)

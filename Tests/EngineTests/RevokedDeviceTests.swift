@@ -7,11 +7,7 @@ import Testing
     let master = SimulatedNode.master(51)
 
     func setUp() throws -> (desktop: SimulatedNode, tablet: SimulatedNode) {
-        let desktop = try SimulatedNode(master: master, deviceID: 1)
-        try desktop.createDatabase(name: "desktop")
-        let tablet = try SimulatedNode(master: master, deviceID: 2)
-        try desktop.authorise(tablet, name: "tablet")
-        try tablet.pull(from: desktop)
+        let (desktop, tablet) = try SimulatedNode.authorisedPair(master: master, names: ("desktop", "tablet"))
         try tablet.put("from-tablet", "before")
         try desktop.pull(from: tablet)
         let (_, cutoff) = try desktop.database.revoke(writer: tablet.deviceKey)

@@ -22,6 +22,16 @@ final class SimulatedNode: @unchecked Sendable {
 
     static func master(_ seed: UInt8 = 1) -> SecureBytes { try! SecureBytes(copying: [UInt8](repeating: seed, count: 32)) }
 
+    /// An origin (device 1) and a second writer it authorised (device 2) that has its log.
+    static func authorisedPair(master: SecureBytes, names: (String, String), clock: TestClock = TestClock()) throws -> (SimulatedNode, SimulatedNode) {
+        let origin = try SimulatedNode(master: master, deviceID: 1, clock: clock)
+        try origin.createDatabase(name: names.0)
+        let second = try SimulatedNode(master: master, deviceID: 2, clock: clock)
+        try origin.authorise(second, name: names.1)
+        try second.pull(from: origin)
+        return (origin, second)
+    }
+
     /// Makes this node the origin: genesis and its own add-writer.
     func createDatabase(name: String = "origin") throws {
         try database.append(membership: [

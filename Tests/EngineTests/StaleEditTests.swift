@@ -7,11 +7,7 @@ import Testing
     let master = SimulatedNode.master(31)
 
     func pair() throws -> (SimulatedNode, SimulatedNode) {
-        let a = try SimulatedNode(master: master, deviceID: 1)
-        try a.createDatabase(name: "desktop")
-        let b = try SimulatedNode(master: master, deviceID: 2)
-        try a.authorise(b, name: "laptop")
-        try b.pull(from: a)
+        let (a, b) = try SimulatedNode.authorisedPair(master: master, names: ("desktop", "laptop"))
         try a.put("note", "v1")
         try b.pull(from: a)
         return (a, b)

@@ -164,3 +164,39 @@ unlock() {
   keys Enter
   wait_for "Entries" 20
 }
+
+# Two real apps of one database: A creates it (with KEY = VALUE) and listens on $PORT; B (data
+# directory DIR, node name "desktop") joins through the app's join form; A authorises B with one
+# key; B opens the database and shows A's entry. Leaves SESSION=B.
+two_authorised_apps() {
+    local key="$1" value="$2" dir="$3"
+    make_node
+    hypha_cli put "$key" "$value"
+    PORT=$(free_port)
+    start_app_session A "$NODE_DIR" --listen "127.0.0.1:$PORT"
+    SESSION=A
+    check "A unlocks" unlock
+    check "A listens where asked" wait_for "listening 127.0.0.1:$PORT" 10
+
+    SESSION=B
+    start_app_session B "$dir"
+    check "B shows the welcome screen" wait_for "Join existing" 10
+    keys j
+    check "j opens the join form" wait_for "Join a database" 5
+    type_text "example.org"; keys Tab
+    type_text "$PASSPHRASE"; keys Tab
+    type_text "127.0.0.1:$PORT"; keys Tab
+    keys C-u; type_text "desktop"; keys Enter
+    check "B waits with a verification code" wait_for "Verification code" 30
+
+    SESSION=A
+    check "A is asked to authorise B" wait_for "Authorise node \"desktop\"?" 30
+    check "keys are held back for a moment" wait_gone "keys work in a moment" 5
+    keys a
+    check "A authorises B" wait_gone "Authorise node \"desktop\"" 10
+
+    SESSION=B
+    check "B becomes writable" wait_for "Authorised: this node can write now." 30
+    keys Enter
+    check "B has A's entry" wait_for "$value" 20
+}

@@ -8,35 +8,7 @@ source "$(dirname "$0")/lib.sh"
 
 SECOND_DIR="$E2E_WORK/second"
 
-make_node
-hypha_cli put shared/note "first version"
-PORT=$(free_port)
-start_app_session A "$NODE_DIR" --listen "127.0.0.1:$PORT"
-SESSION=A
-check "A unlocks" unlock
-check "A listens where asked" wait_for "listening 127.0.0.1:$PORT" 10
-
-SESSION=B
-start_app_session B "$SECOND_DIR"
-check "B shows the welcome screen" wait_for "Join existing" 10
-keys j
-check "j opens the join form" wait_for "Join a database" 5
-type_text "example.org"; keys Tab
-type_text "$PASSPHRASE"; keys Tab
-type_text "127.0.0.1:$PORT"; keys Tab
-keys C-u; type_text "desktop"; keys Enter
-check "B waits with a verification code" wait_for "Verification code" 30
-
-SESSION=A
-check "A is asked to authorise B" wait_for "Authorise node \"desktop\"?" 30
-check "keys are held back for a moment" wait_gone "keys work in a moment" 5
-keys a
-check "A authorises B" wait_gone "Authorise node \"desktop\"" 10
-
-SESSION=B
-check "B becomes writable" wait_for "Authorised: this node can write now." 30
-keys Enter
-check "B has A's entry" wait_for "first version" 20
+two_authorised_apps "shared/note" "first version" "$SECOND_DIR"
 
 # A opens the editor on the entry and starts typing.
 SESSION=A
