@@ -92,6 +92,12 @@ public final class JoinRequester: Sendable {
         }
     }
 
+    /// `stop`, then waits for a send in progress on the timer queue (so the keys may be wiped).
+    public func stopAndWait(_ outcome: JoinState) {
+        stop(outcome)
+        timerQueue.sync {}
+    }
+
     private func sendAndReschedule() {
         guard tick() else { return }
         timerQueue.asyncAfter(deadline: .now() + .milliseconds(Int(clamping: resendInterval))) { [weak self] in

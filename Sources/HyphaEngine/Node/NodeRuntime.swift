@@ -141,14 +141,19 @@ public final class NodeRuntime: Sendable {
     }
 
     /// Forgets the keys: the node keeps replicating and relaying but reads nothing.
+    /// Returns once nothing of the runtime uses the keys any more (an envelope being opened on
+    /// the node queue, a request being signed by the joiner, a view batch), so the caller may
+    /// wipe them: a wiped secret must never be used. Not to be called from the node queue.
     public func lock() {
+        dispatchPrecondition(condition: .notOnQueue(queue))
         let joiner = state.withLock { s -> JoinRequester? in
             s.keys = nil
             s.channel = makeChannel(receiver: nil)
             defer { s.joiner = nil }
             return s.joiner
         }
-        joiner?.stop(.cancelled)
+        joiner?.stopAndWait(.cancelled)
+        queue.sync {}   // work already queued may hold the old channel: let it finish
         database.lock()
     }
 
