@@ -43,7 +43,11 @@ extension HyphaDatabase {
         }
         var log = try existing ?? LogStore.writerOrCreate(db, key: chunk.writer)
         guard chunk.start <= log.length else {
-            return (.rejected(reason: "the blocks start at \(chunk.start) but only \(log.length) are stored"), nil)
+            // A gap here is never the sender's doing: a session passes on only chunks that follow
+            // what it already passed on, so an earlier chunk of this log was not (all) kept (beyond
+            // a budget, after a cut-off or a fork, or a fork to investigate) while this one was on
+            // its way. Nothing is stored; the session stops or asks again as for that chunk.
+            return (.alreadyHave, nil)
         }
         var fresh = chunk
         if chunk.start < log.length {

@@ -236,9 +236,11 @@ public final class NodeRuntime: Sendable {
         if external {
             announceNewHeads()
         } else {
-            // The network relays what it ingested itself; only our own appends need announcing.
-            let own = change.heads.filter { $0.writer == ownDeviceKey }
-            if !own.isEmpty { announce(own) }
+            // Our own appends, and blocks the network stored: it relays those itself only while
+            // the session they came on is still open, so a peer that hangs up right after
+            // sending would leave them stored here and announced to nobody. Sessions ignore a
+            // head they already have, so nothing goes out twice.
+            announce(change.heads)
         }
         emit(.databaseChanged(change))
         if change.membershipChanged || external { membershipMayHaveChanged() }
@@ -268,8 +270,6 @@ public final class NodeRuntime: Sendable {
         let fresh = state.withLock { s in held.filter { s.evidenceSent.insert(Blake2b.hash($0.payload)).inserted } }
         network.broadcastEvidence(fresh)
     }
-
-    private var ownDeviceKey: PublicKey? { state.withLock { $0.keys?.device?.publicKey } ?? config.devicePublicKey }
 
     private func announce(_ heads: [LogHead]) {
         let fresh = state.withLock { s -> [LogHead] in
