@@ -28,7 +28,7 @@ extension HyphaDatabase {
         if let stored {
             notify(DatabaseChange(heads: [LogHead(writer: chunk.writer, signed: stored.head)], viewChanged: isUnlocked,
                                   membershipChanged: stored.membership))
-        } else if case let .forkRecorded(proof) = outcome {
+        } else if case .forkRecorded = outcome {
             notify(DatabaseChange(heads: [], viewChanged: true, membershipChanged: true))
         }
         return outcome
