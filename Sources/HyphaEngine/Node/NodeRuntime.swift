@@ -257,6 +257,8 @@ public final class NodeRuntime: Sendable {
         tellRevocation()
     }
 
+    private var ownDeviceKey: PublicKey? { state.withLock { $0.keys?.device?.publicKey } ?? config.devicePublicKey }
+
     /// Says once that this device was revoked: it keeps replicating what it holds, read-only.
     private func tellRevocation() {
         guard let own = ownDeviceKey, let revoked = try? database.revocation(of: own),
