@@ -24,28 +24,62 @@ public final class HyphaDatabase: Sendable {
     private let keys = KeyGate()
     private let observers = Mutex<[UUID: @Sendable (DatabaseChange) -> Void]>([:])
 
+    /// The folder of the database file (nil in memory), for messages about storage failures.
+    public let directory: String?
+    /// Opened read-only (read-only media or directory): reads work, every write fails with a
+    /// `StorageFailure`.
+    public let isReadOnly: Bool
+
     init(writer: any DatabaseWriter, databaseID: DatabaseID, now: @escaping @Sendable () -> UInt64,
-         checkpointer: Checkpointer? = nil) throws {
+         checkpointer: Checkpointer? = nil, directory: String? = nil, readOnly: Bool = false) throws {
         self.writer = writer
         self.databaseID = databaseID
         self.now = now
         self.checkpointer = checkpointer
-        try Schema.migrator().migrate(writer)
-        try writer.write { db in try self.runPendingMaintenance(db) }
+        self.directory = directory
+        isReadOnly = readOnly
+        if readOnly {
+            guard try writer.read({ db in try Schema.migrator().hasCompletedMigrations(db) }) else {
+                throw StorageFailure(kind: .needsUpgrade, directory: directory ?? "?")
+            }
+        } else {
+            try Schema.migrator().migrate(writer)
+            try writer.write { db in try self.runPendingMaintenance(db) }
+        }
     }
 
-    /// Opens (creating if needed) the SQLite file at `path` in WAL mode.
+    /// Opens (creating if needed) the SQLite file at `path` in WAL mode. On read-only media, or
+    /// in a folder this process cannot write, it opens the file read-only instead: reading works,
+    /// writing fails with one clear line. Storage errors become `StorageFailure`s.
     public static func open(path: String, databaseID: DatabaseID,
                             now: @escaping @Sendable () -> UInt64 = HyphaDatabase.wallClock) throws -> HyphaDatabase {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(15)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")   // see Checkpointer
-            try db.execute(sql: "PRAGMA journal_size_limit = \(Checkpointer.threshold)")
+        let directory = (path as NSString).deletingLastPathComponent
+        do {
+            if StorageFailure.isUnwritable(directory) && FileManager.default.fileExists(atPath: path) {
+                return try openReadOnly(path: path, directory: directory, databaseID: databaseID, now: now)
+            }
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(15)
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")   // see Checkpointer
+                try db.execute(sql: "PRAGMA journal_size_limit = \(Checkpointer.threshold)")
+            }
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            return try HyphaDatabase(writer: pool, databaseID: databaseID, now: now, checkpointer: Checkpointer(path: path),
+                                     directory: directory)
+        } catch let error as DatabaseError {
+            throw StorageFailure.from(error, directory: directory) ?? error
         }
-        let pool = try DatabasePool(path: path, configuration: configuration)
-        return try HyphaDatabase(writer: pool, databaseID: databaseID, now: now, checkpointer: Checkpointer(path: path))
+    }
+
+    private static func openReadOnly(path: String, directory: String, databaseID: DatabaseID,
+                                     now: @escaping @Sendable () -> UInt64) throws -> HyphaDatabase {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(15)
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        return try HyphaDatabase(writer: queue, databaseID: databaseID, now: now, directory: directory, readOnly: true)
     }
 
     /// An in-memory database (real SQLite, no file): for simulations and tests.
@@ -63,7 +97,11 @@ public final class HyphaDatabase: Sendable {
             throw StoreError.wrongDatabase(expected: databaseID.shortHex, found: identity.databaseID.shortHex)
         }
         keys.install(identity)
-        try catchUpView()
+        do {
+            try catchUpView()
+        } catch let failure as StorageFailure where failure.kind == .full || failure.kind == .readOnly {
+            // Reading what the view holds still works; blocks not applied yet wait for space.
+        }
     }
 
     /// Forgets the keys, waiting for any work that uses them (applying the view, signing) to
@@ -109,11 +147,21 @@ public final class HyphaDatabase: Sendable {
     /// Applies whatever is stored but not yet applied (after unlocking, or after another
     /// process stored blocks).
     public func catchUpView() throws {
+        guard !isReadOnly else { return }   // shows what the view held when the media was writable
         let applied = try withDataKey { dataKey -> Int in
             guard let dataKey else { return 0 }
-            return try writer.write { db in try self.applyView(db, dataKey: dataKey) }
+            return try storageErrors { try writer.write { db in try self.applyView(db, dataKey: dataKey) } }
         }
         if applied > 0 { notify(DatabaseChange(heads: [], viewChanged: true, membershipChanged: true)) }
+    }
+
+    /// Runs `body`, turning SQLite's storage errors into `StorageFailure`s naming this database.
+    func storageErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError {
+            throw StorageFailure.from(error, directory: directory ?? "the database") ?? error
+        }
     }
 
     /// Work left by a migration: re-indexing membership after the derived tables changed shape.

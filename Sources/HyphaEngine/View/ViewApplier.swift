@@ -115,7 +115,11 @@ struct ViewApplier {
             w.raw(key.bytes)
             w.u64(length)
         }
-        try db.execute(sql: "INSERT OR REPLACE INTO view_accepted (id, lengths) VALUES (1, ?)", arguments: [Data(w.bytes)])
+        let encoded = Data(w.bytes)
+        // Unchanged (the common case): write nothing, so a catch-up with nothing to apply
+        // changes no page (and works on a full disk).
+        guard try Data.fetchOne(db, sql: "SELECT lengths FROM view_accepted WHERE id = 1") != encoded else { return }
+        try db.execute(sql: "INSERT OR REPLACE INTO view_accepted (id, lengths) VALUES (1, ?)", arguments: [encoded])
     }
 
     /// Applies every block that is ready, until nothing more is. `preloaded` are blocks of one
