@@ -73,12 +73,17 @@ public final class HyphaDatabase: Sendable {
         }
     }
 
+    /// Read-only media: SQLite reads a WAL database read-only when its shared-memory file is
+    /// there; when it is not (the last writer closed cleanly and removed it), the file cannot
+    /// change on such media, so it is opened as immutable.
     private static func openReadOnly(path: String, directory: String, databaseID: DatabaseID,
                                      now: @escaping @Sendable () -> UInt64) throws -> HyphaDatabase {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(15)
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        let hasSharedMemory = FileManager.default.fileExists(atPath: path + "-shm")
+        let target = hasSharedMemory ? path : "file:\(path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path)?immutable=1"
+        let queue = try DatabaseQueue(path: target, configuration: configuration)
         return try HyphaDatabase(writer: queue, databaseID: databaseID, now: now, directory: directory, readOnly: true)
     }
 
