@@ -130,6 +130,18 @@ enum Processes {
                                environment: ["HYPHA_PASSPHRASE_FILE": passphraseFile, "HYPHA_JOIN_RESEND_MS": "\(resendMilliseconds)"])
     }
 
+    /// A serving origin `a` and a second writer `b` signed in with the passphrase alone, which
+    /// keeps running as a node connected to `a`.
+    static func servingPair(_ origin: NodeFixture) throws -> (a: DataDir, aNode: NodeProcess, b: DataDir, bNode: NodeProcess) {
+        let a = DataDir(origin, name: "a")
+        let aNode = try origin.serve()
+        let b = DataDir("b", path: origin.temp.path("b"), passphraseFile: origin.passphraseFile)
+        let bNode = try join("b", path: b.path, passphraseFile: origin.passphraseFile,
+                             peers: [try aNode.listeningAddress()], selfAuthorise: true)
+        try bNode.waitFor(event: "selfAuthorised")
+        return (a, aNode, b, bNode)
+    }
+
     /// Copies a data directory the way a backup is restored (`cp -a`).
     static func copyDirectory(_ from: String, to: String) throws {
         let process = Process()

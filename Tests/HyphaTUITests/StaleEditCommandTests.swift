@@ -7,12 +7,7 @@ import Testing
 @Suite(.serialized) struct StaleEditCommandTests {
     @Test func aStaleEditBecomesAConflictOnBothNodesAndAPlainPutReplaces() throws {
         let origin = try NodeFixture(name: "a")
-        let a = DataDir(origin, name: "a")
-        let aNode = try origin.serve()
-        let b = DataDir("b", path: origin.temp.path("b"), passphraseFile: origin.passphraseFile)
-        let bNode = try Processes.join("b", path: b.path, passphraseFile: origin.passphraseFile,
-                                       peers: [try aNode.listeningAddress()], selfAuthorise: true)
-        try bNode.waitFor(event: "selfAuthorised")
+        let (a, aNode, b, bNode) = try Processes.servingPair(origin)
         let aKey = origin.deviceKey, bKey = try #require(b.deviceKey)
         var aLength = try #require(try a.logLengths()[aKey])
         var bLength = try #require(try b.logLengths()[bKey])
@@ -71,12 +66,7 @@ import Testing
 
     @Test func aStaleDeleteKeepsTheConcurrentEdit() throws {
         let origin = try NodeFixture(name: "a")
-        let a = DataDir(origin, name: "a")
-        let aNode = try origin.serve()
-        let b = DataDir("b", path: origin.temp.path("b"), passphraseFile: origin.passphraseFile)
-        let bNode = try Processes.join("b", path: b.path, passphraseFile: origin.passphraseFile,
-                                       peers: [try aNode.listeningAddress()], selfAuthorise: true)
-        try bNode.waitFor(event: "selfAuthorised")
+        let (a, aNode, b, bNode) = try Processes.servingPair(origin)
         let aKey = origin.deviceKey, bKey = try #require(b.deviceKey)
         #expect(try a.run(["put", "note", "original"]).status == 0)
         try bNode.waitForLog(writer: aKey, length: try #require(try a.logLengths()[aKey]))
