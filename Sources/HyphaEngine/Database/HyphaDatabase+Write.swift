@@ -37,7 +37,7 @@ extension HyphaDatabase {
             }
         }
         guard let head = appended else { throw NodeError.nothingToWrite }
-        notify(DatabaseChange(heads: [head], viewChanged: true, membershipChanged: false))
+        notify(DatabaseChange(heads: [head], viewChanged: true, membershipChanged: false, keys: changes.map(\.key)))
         return head
     }
 

@@ -153,11 +153,11 @@ public final class HyphaDatabase: Sendable {
     /// process stored blocks).
     public func catchUpView() throws {
         guard !isReadOnly else { return }   // shows what the view held when the media was writable
-        let applied = try withDataKey { dataKey -> Int in
-            guard let dataKey else { return 0 }
+        let applied = try withDataKey { dataKey -> ViewChanges in
+            guard let dataKey else { return ViewChanges(count: 0, keys: []) }
             return try storageErrors { try writer.write { db in try self.applyView(db, dataKey: dataKey) } }
         }
-        if applied > 0 { notify(DatabaseChange(heads: [], viewChanged: true, membershipChanged: true)) }
+        if applied.count > 0 { notify(DatabaseChange(heads: [], viewChanged: true, membershipChanged: true, keys: applied.keys)) }
     }
 
     /// Runs `body`, turning SQLite's storage errors into `StorageFailure`s naming this database.
@@ -177,14 +177,17 @@ public final class HyphaDatabase: Sendable {
         try db.execute(sql: "DELETE FROM pending_maintenance WHERE task = 'reindex'")
     }
 
-    /// Runs the applier, rebuilding the view when a log's accepted length dropped.
-    func applyView(_ db: Database, dataKey: SecureBytes, preloaded: (writerID: Int64, start: UInt64, blocks: [[UInt8]])? = nil) throws -> Int {
+    /// Runs the applier, rebuilding the view when a log's counting length changed in a way
+    /// that is not monotone; returns what changed (keys nil after a rebuild: anything may have).
+    @discardableResult
+    func applyView(_ db: Database, dataKey: SecureBytes, preloaded: (writerID: Int64, start: UInt64, blocks: [[UInt8]])? = nil) throws -> ViewChanges {
         var applier = try ViewApplier(db, database: databaseID, dataKey: dataKey)
         switch try applier.run(preloaded: preloaded) {
-        case let .applied(count): return count
-        case .needsRebuild: return try rebuildView(db, dataKey: dataKey)
+        case let .applied(count): return ViewChanges(count: count, keys: applier.changedKeys)
+        case .needsRebuild: return ViewChanges(count: try rebuildView(db, dataKey: dataKey), keys: nil)
         }
     }
+
 }
 
 /// What a committed change touched; observers use it to push heads and refresh screens.
@@ -193,4 +196,13 @@ public struct DatabaseChange: Sendable {
     public var heads: [LogHead]
     public var viewChanged: Bool
     public var membershipChanged: Bool
+    /// Keys whose current versions may have changed; nil when not known (anything may have).
+    public var keys: [String]? = nil
+}
+
+/// What applying the view changed.
+struct ViewChanges {
+    var count: Int
+    /// nil after a rebuild.
+    var keys: [String]?
 }

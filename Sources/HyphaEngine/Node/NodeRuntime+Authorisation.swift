@@ -49,8 +49,8 @@ extension NodeRuntime {
     /// Approves one specific request: appends the root-signed add-writer for its device key
     /// and sends the grant hint. Another request never changes what this approves.
     @discardableResult
-    public func authorise(_ id: RequestID) throws -> AuthorisationRecord {
-        let record = try database.approve(request: id)
+    public func authorise(_ id: RequestID, code: VerificationCode? = nil) throws -> AuthorisationRecord {
+        let record = try database.approve(request: id, code: code)
         queue.async { self.sendDecidedReplies() }
         emit(.requestsChanged)
         return record
@@ -58,10 +58,12 @@ extension NodeRuntime {
 
     /// Denies one request for good: a root-signed denial that every node (and the joiner)
     /// receives; the request can then never be approved anywhere.
-    public func deny(_ id: RequestID, reason: String = "denied") throws {
-        _ = try database.deny(request: id, reason: reason)
+    @discardableResult
+    public func deny(_ id: RequestID, reason: String = "denied") throws -> AuthorisationRecord {
+        let record = try database.deny(request: id, reason: reason)
         queue.async { self.sendDecidedReplies() }
         emit(.requestsChanged)
+        return record
     }
 
     /// Authorises this node with the passphrase alone (when no authorised node is reachable).

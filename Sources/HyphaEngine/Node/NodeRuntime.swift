@@ -55,6 +55,7 @@ public final class NodeRuntime: Sendable {
         var evidenceSent: Set<[UInt8]> = []
         /// This device's revocation, once told.
         var revocationTold = false
+        var control: ControlServer?
     }
 
     public init(config: NodeConfig, database: HyphaDatabase, keys: IdentityKeys?, options: Options,
@@ -82,7 +83,20 @@ public final class NodeRuntime: Sendable {
         if let listen = options.listen { bound = try await startListening(on: listen) }
         for peer in options.peers { network.connect(to: peer) }
         startWatching()
+        startControlSocket()
         return bound
+    }
+
+    /// Serves the local control socket in the data directory, so that commands beside this node
+    /// go through it (docs/PROTOCOL.md, "Local control socket").
+    private func startControlSocket() {
+        guard let directory = database.directory, !database.isReadOnly else { return }
+        let server = ControlServer(path: directory + "/" + ControlSocket.fileName, handler: ControlHandler(runtime: self), logger: logger)
+        guard server.start() else {
+            logger.warning("control socket not served: another node runs on this data directory, or the path is too long")
+            return
+        }
+        state.withLock { $0.control = server }
     }
 
     /// Accepts peers on `address` (TCP and WebSocket on one port); returns the bound address.
@@ -120,10 +134,12 @@ public final class NodeRuntime: Sendable {
 
     /// Closes every connection and stops the timers; the database stays open for the owner.
     public func stop() async {
-        let (timer, observer, joiner) = state.withLock { s -> (TimerBox?, UUID?, JoinRequester?) in
+        let (timer, observer, joiner, control) = state.withLock { s -> (TimerBox?, UUID?, JoinRequester?, ControlServer?) in
             s.stopped = true
-            return (s.timer, s.databaseObserver, s.joiner)
+            defer { s.control = nil }
+            return (s.timer, s.databaseObserver, s.joiner, s.control)
         }
+        control?.stop()
         timer?.timer.cancel()
         if let observer { database.removeObserver(observer) }
         joiner?.stop(.cancelled)
@@ -297,7 +313,9 @@ public final class NodeRuntime: Sendable {
             state.withLock { $0.changeCounter = counter }
             database.checkpointer?.committed()   // another process committed: maybe time to checkpoint
             try? database.catchUpView()
-            databaseChanged(DatabaseChange(heads: [], viewChanged: true, membershipChanged: true), external: true)
+            // The catch-up above told observers which keys changed; this one is for announcing the
+            // other process's heads and re-checking membership.
+            databaseChanged(DatabaseChange(heads: [], viewChanged: false, membershipChanged: true, keys: []), external: true)
             emit(.requestsChanged)
         }
         sendDecidedReplies()
