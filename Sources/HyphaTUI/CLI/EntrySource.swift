@@ -29,9 +29,12 @@ enum EntrySources {
 
 /// The node running on the data directory, if one answers on its control socket.
 enum RunningNode {
-    static func connect(_ dataDirectory: DataDirectoryOption) -> ControlConnection? {
+    /// `HYPHA_DIRECT=1` makes a command work on the database itself even beside a running
+    /// node (as an older version would; the node notices within a poll).
+    static func connect(_ dataDirectory: DataDirectoryOption, environment: [String: String] = ProcessInfo.processInfo.environment) -> ControlConnection? {
         let path = dataDirectory.resolved().path
         ErrorContext.set(path)
+        if environment["HYPHA_DIRECT"] == "1" { return nil }
         return ControlConnection.open(dataDirectory: path)
     }
 
