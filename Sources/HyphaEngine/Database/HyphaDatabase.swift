@@ -23,6 +23,10 @@ public final class HyphaDatabase: Sendable {
     let checkpointer: Checkpointer?
     private let keys = KeyGate()
     private let observers = Mutex<[UUID: @Sendable (DatabaseChange) -> Void]>([:])
+    /// The length of every log this instance has told its observers about (its own commits and
+    /// the external ones it noticed); nil until the first external check, which takes the
+    /// stored heads as seen.
+    let seenHeads = Mutex<[PublicKey: UInt64]>([:])
 
     /// The folder of the database file (nil in memory), for messages about storage failures.
     public let directory: String?
@@ -144,6 +148,13 @@ public final class HyphaDatabase: Sendable {
 
     func notify(_ change: DatabaseChange) {
         checkpointer?.committed()
+        seenHeads.withLock { seen in
+            for head in change.heads { seen[head.writer] = max(seen[head.writer] ?? 0, head.signed.length) }
+        }
+        notifyObservers(change)
+    }
+
+    func notifyObservers(_ change: DatabaseChange) {
         for observer in observers.withLock({ Array($0.values) }) { observer(change) }
     }
 

@@ -133,13 +133,14 @@ public final class NodeRuntime: Sendable {
     private func startWatching() {
         let observer = database.observe { [weak self] change in
             guard let self else { return }
-            self.queue.async { self.databaseChanged(change, external: false) }
+            self.queue.async { self.databaseChanged(change) }
         }
         let timer = DispatchSource.makeTimerSource(queue: queue)
         timer.schedule(deadline: .now() + options.pollInterval, repeating: options.pollInterval)
         timer.setEventHandler { [weak self] in self?.poll() }
         let counter = (try? database.externalChangeCounter()) ?? 0
         let heads = Dictionary(((try? database.heads()) ?? []).map { ($0.writer, $0.signed.length) }) { a, _ in a }
+        database.seenHeads.withLock { $0.merge(heads) { max($0, $1) } }
         let evidence = Set(((try? DatabaseReplicationStore(database: database).evidence()) ?? []).map { Blake2b.hash($0.payload) })
         onQueue {
             state.withValue {
@@ -278,19 +279,14 @@ public final class NodeRuntime: Sendable {
         }
     }
 
-    /// A committed change: ours (in-process) or another process's (seen by polling).
-    func databaseChanged(_ change: DatabaseChange, external: Bool) {
-        if external {
-            announceNewHeads()
-        } else {
-            // Our own appends, and blocks the network stored: it relays those itself only while
-            // the session they came on is still open, so a peer that hangs up right after
-            // sending would leave them stored here and announced to nobody. Sessions ignore a
-            // head they already have, so nothing goes out twice.
-            announce(change.heads)
-        }
+    /// A committed change: ours, the network's, or another process's (noticed by polling).
+    /// Every grown head is announced: the network relays what it stored itself only while the
+    /// session it came on is still open, so a peer that hangs up right after sending would
+    /// leave it announced to nobody; sessions ignore a head they already have.
+    func databaseChanged(_ change: DatabaseChange) {
+        announce(change.heads)
         emit(.databaseChanged(change))
-        if change.membershipChanged || external { membershipMayHaveChanged() }
+        if change.membershipChanged { membershipMayHaveChanged() }
     }
 
     /// After a membership change (ours, a peer's, another process's): logs refused before may
@@ -331,11 +327,6 @@ public final class NodeRuntime: Sendable {
         if !fresh.isEmpty { network.notifyLocalChange(heads: fresh.map(SignedHead.init)) }
     }
 
-    private func announceNewHeads() {
-        guard let heads = try? database.heads() else { return }
-        announce(heads)
-    }
-
     /// Runs on `queue` every `pollInterval`: changes by other processes (CLI commands), decided
     /// authorisation requests to answer, housekeeping.
     private func poll() {
@@ -344,9 +335,9 @@ public final class NodeRuntime: Sendable {
             state.withValue { $0.changeCounter = counter }
             database.checkpointer?.committed()   // another process committed: maybe time to checkpoint
             try? database.catchUpView()
-            // The catch-up above told observers which keys changed; this one is for announcing the
-            // other process's heads and re-checking membership.
-            databaseChanged(DatabaseChange(heads: [], viewChanged: false, membershipChanged: true, keys: []), external: true)
+            // Observers (this runtime among them) hear of the other process's new heads and the
+            // keys they touched; the runtime announces them and re-checks membership.
+            try? database.noticeExternalChanges()
             emit(.requestsChanged)
         }
         sendDecidedReplies()

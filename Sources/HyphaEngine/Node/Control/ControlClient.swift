@@ -34,8 +34,11 @@ public final class ControlConnection {
         }
     }
 
+    /// Sends a request. When the node already closed the connection, what it said before
+    /// closing (a refusal) is still read and answered.
     private func send(_ request: ControlRequest) throws {
-        guard ControlSocket.writeLine(fd, Array(try JSONEncoder().encode(request))) else { throw ControlError.lost }
+        // A refusal is written at once, so the write can fail; the answer is read all the same.
+        _ = ControlSocket.writeLine(fd, Array(try JSONEncoder().encode(request)))
     }
 
     private func receive() throws -> ControlResponse {
