@@ -163,6 +163,15 @@ enum Schema {
                 winner_tombstone INTEGER NOT NULL,
                 ts INTEGER NOT NULL
             ) WITHOUT ROWID;
+            -- Every operation ever applied to each key (its history), oldest position first.
+            CREATE TABLE view_history (
+                key TEXT NOT NULL,
+                writer_id INTEGER NOT NULL,
+                idx INTEGER NOT NULL,
+                tombstone INTEGER NOT NULL,
+                ts INTEGER NOT NULL,
+                PRIMARY KEY (key, writer_id, idx)
+            ) WITHOUT ROWID;
             -- Data entries that were skipped (do not decrypt, malformed), deterministic on every node.
             CREATE TABLE view_invalid (
                 writer_id INTEGER NOT NULL,
@@ -173,7 +182,7 @@ enum Schema {
             """)
     }
 
-    static let viewTables = ["membership_ops", "view_state", "view_accepted", "view_clocks", "view_heads", "view_entries", "view_invalid"]
+    static let viewTables = ["membership_ops", "view_state", "view_accepted", "view_history", "view_clocks", "view_heads", "view_entries", "view_invalid"]
 
     static func dropView(_ db: Database) throws {
         for table in viewTables { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }

@@ -41,6 +41,7 @@ struct ViewBatch {
         try batch.load(Set(operations.lazy.filter { !$0.followsEverything }.map(\.key)), db)
         for operation in operations { batch.apply(operation) }
         try batch.flush(db, keys: keys)
+        try recordHistory(operations, db)
         return operations.count
     }
 
@@ -94,6 +95,19 @@ struct ViewBatch {
             registers[operation.key] = heads
         }
         if dirtySet.insert(operation.key).inserted { dirty.append(operation.key) }
+    }
+
+    /// Keeps every applied operation in `view_history` (what `hypha history` and the app's
+    /// history view show).
+    private static func recordHistory(_ operations: [Operation], _ db: Database) throws {
+        try SQLBatch.insert(db, into: "view_history (key, writer_id, idx, tombstone, ts)", verb: "INSERT OR IGNORE", columns: 5,
+                            rows: operations) { statement, c, operation in
+            SQLBatch.bind(statement, c, operation.key)
+            SQLBatch.bind(statement, c + 1, operation.writerID)
+            SQLBatch.bind(statement, c + 2, Int64(bitPattern: operation.index))
+            SQLBatch.bind(statement, c + 3, operation.tombstone ? 1 : 0)
+            SQLBatch.bind(statement, c + 4, Int64(bitPattern: operation.timestamp))
+        }
     }
 
     /// Writes every touched register: its summary row, and its heads in `view_heads` only

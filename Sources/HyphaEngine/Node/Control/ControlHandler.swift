@@ -60,6 +60,14 @@ struct ControlHandler: Sendable {
             let writer = try database.findWriter(request.node ?? "")
             let (_, cutoff) = try database.revoke(writer: writer.key)
             return ControlResponse(ok: true, done: "revoked \(Sanitise.forTerminal(writer.name ?? writer.key.shortHex)): its first \(cutoff) entries stay, nothing later counts")
+        case .history:
+            guard let key = request.key else { return .failure("history needs a key") }
+            let history = try database.history(key)
+            guard !history.isEmpty else { throw NodeError.noSuchEntry(key) }
+            return ControlResponse(ok: true, history: history.map(ControlHistoryVersion.init))
+        case .deleted:
+            let limit = min(max(request.limit ?? 1000, 1), 10_000)
+            return ControlResponse(ok: true, keys: try database.deletedKeys(prefix: request.prefix ?? "", after: request.after, limit: limit))
         case .watch:
             return .failure("watch is a stream")
         }

@@ -4,7 +4,7 @@ import Foundation
 /// object per line each way. Values travel in base64 (they are bytes).
 public struct ControlRequest: Codable, Sendable, Equatable {
     public enum Operation: String, Codable, Sendable {
-        case status, get, list, write, authorise, deny, revoke, watch
+        case status, get, list, write, authorise, deny, revoke, watch, history, deleted
     }
 
     public var op: Operation
@@ -63,6 +63,10 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     public var entries: [ControlSummary]?
     /// What a write, authorise, deny or revoke did, in one line.
     public var done: String?
+    /// `history`: every version ever, oldest first.
+    public var history: [ControlHistoryVersion]?
+    /// `deleted`: keys whose every current version is a deletion.
+    public var keys: [String]?
 
     public static func failure(_ message: String, code: String? = nil) -> ControlResponse {
         ControlResponse(ok: false, error: message, code: code)
@@ -71,7 +75,9 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     public static func success() -> ControlResponse { ControlResponse(ok: true) }
 
     public init(ok: Bool, error: String? = nil, code: String? = nil, status: ControlStatus? = nil, entry: ControlEntry? = nil,
-                entries: [ControlSummary]? = nil, done: String? = nil) {
+                entries: [ControlSummary]? = nil, done: String? = nil, history: [ControlHistoryVersion]? = nil, keys: [String]? = nil) {
+        self.history = history
+        self.keys = keys
         self.ok = ok
         self.error = error
         self.code = code
@@ -104,6 +110,34 @@ public struct ControlEntry: Codable, Sendable, Equatable {
 
     public var key: String
     public var versions: [Version]
+}
+
+/// One version in a key's history: the version, whether it is current, what it followed.
+public struct ControlHistoryVersion: Codable, Sendable, Equatable {
+    public var version: ControlEntry.Version
+    public var current: Bool
+    public var follows: [String]
+}
+
+extension ControlHistoryVersion {
+    init(_ item: HistoryVersion) {
+        version = ControlEntry(EntryDetail(key: "", versions: [item.version])).versions[0]
+        current = item.isCurrent
+        follows = item.follows.map(\.description)
+    }
+
+    /// As the engine describes it (nil when a field does not decode).
+    public var item: HistoryVersion? {
+        guard let detail = ControlEntry(key: "", versions: [version]).detail, let first = detail.versions.first,
+              let writers = Optional(detail.versions.map(\.writer)) else { return nil }
+        let follows = self.follows.compactMap { text -> VersionID? in
+            let parts = text.split(separator: ":")
+            guard parts.count == 2, let index = UInt64(parts[1]) else { return nil }
+            return writers.first { $0.hex.hasPrefix(String(parts[0])) }.map { VersionID(writer: $0, index: index) }
+                ?? PublicKey(hex: String(parts[0])).map { VersionID(writer: $0, index: index) }
+        }
+        return HistoryVersion(version: first, isCurrent: current, follows: follows)
+    }
 }
 
 public struct ControlSummary: Codable, Sendable, Equatable {
