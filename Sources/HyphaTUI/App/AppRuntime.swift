@@ -107,7 +107,13 @@ final class AppRuntime {
         winch.setEventHandler { MainActor.assumeIsolated { self.resize() } }
         sources.append(winch)
 
-        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+        // Ctrl-C is a key like any other (the terminal sends SIGINT for it): the editor treats it
+        // as Esc and asks before unsaved text is lost. SIGTERM and SIGHUP quit at once.
+        signal(SIGINT, SIG_IGN)
+        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .main)
+        interrupt.setEventHandler { MainActor.assumeIsolated { self.send(.key(.ctrl("c"))) } }
+        sources.append(interrupt)
+        for signalNumber in [SIGTERM, SIGHUP] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .main)
             source.setEventHandler { MainActor.assumeIsolated { () -> Void in self.quit(status: 128 + signalNumber) } }

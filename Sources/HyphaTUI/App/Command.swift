@@ -25,8 +25,6 @@ enum Command: Sendable, Equatable {
     case revoke(writer: String, name: String)
     /// Deletes this database's data from the device (only after it was revoked).
     case removeLocalData
-    /// Applies blocks other processes stored (a `hypha put` beside the app).
-    case catchUp
     /// Wipes the keys and forgets decrypted data (idle lock).
     case lock
     case quit

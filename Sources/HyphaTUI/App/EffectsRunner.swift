@@ -29,7 +29,14 @@ final class EffectsRunner: @unchecked Sendable {
         self.backend = backend
         self.environment = environment
         self.post = post
-        backend.setEventHandler { event in post(.backend(event)) }
+        backend.setEventHandler { event in
+            // Changes go in as the same message as in-process ones, so the inbox merges them.
+            if case let .databaseChanged(membership) = event {
+                post(.databaseChanged(membership: membership))
+            } else {
+                post(.backend(event))
+            }
+        }
     }
 
     /// Runs `command` on the effects queue; its results arrive through `post`.
@@ -98,9 +105,6 @@ final class EffectsRunner: @unchecked Sendable {
             }
         case .removeLocalData:
             return [.localDataRemoved(failure: removeLocalData())]
-        case .catchUp:
-            try? database?.catchUpView()
-            return []
         case .lock:
             wipeKeys()
             return [.locked]

@@ -154,7 +154,11 @@ final class NetworkBackend: NodeBackend {
             emit(.requestsChanged)
         case let .joinStatus(status):
             if let status = Self.appStatus(status) { emit(.joinStatus(status)) }
-        case .databaseChanged, .ephemeralReceived, .notice:
+        case let .databaseChanged(change):
+            // The runtime's 50 ms data_version poll sees commits by other processes (and has
+            // already applied them to the view); in-process commits come here too.
+            if change.viewChanged || change.membershipChanged { emit(.databaseChanged(membership: change.membershipChanged)) }
+        case .ephemeralReceived, .notice:
             break
         }
     }

@@ -60,6 +60,9 @@ enum BackendEvent: Sendable, Equatable {
     /// Requests were decided, expired or superseded.
     case requestsChanged
     case joinStatus(JoinStatus)
+    /// The database changed outside this process (another process committed, seen by polling
+    /// `PRAGMA data_version` every 50 ms), or in it; the app reloads what it shows.
+    case databaseChanged(membership: Bool)
 }
 
 /// Where a join stands, on the joining node.

@@ -101,7 +101,7 @@ enum App {
             case .starting:
                 return Outcome(key == .ctrl("c") ? quit(&model) : [])
             case .failed:
-                return Outcome(key == .char("q") || key == .esc || key == .enter ? quit(&model) : [])
+                return Outcome(key == .char("q") || key == .esc || key == .enter || key == .ctrl("c") ? quit(&model) : [])
             case var .welcome(state):
                 let outcome = WelcomeScreen.handle(key, &state, &model)
                 return Outcome(outcome.commands, screen: outcome.screen ?? .welcome(state))
@@ -156,15 +156,12 @@ enum App {
     private static func tick(_ model: inout AppModel, now: Double) -> [Command] {
         model.now = now
         if let notice = model.notice, notice.until <= now { model.notice = nil }
-        guard case var .main(state) = model.screen else { return [] }
+        guard case .main = model.screen else { return [] }
         let lockAfter = model.node?.lockAfter ?? Double(IdleLock.defaultMinutes * 60)
         if now - model.lastActivity >= lockAfter {
             return lock(&model, reason: "Locked after \(IdleLock.describe(lockAfter)) without a key press.")
         }
-        guard now - state.lastCatchUp >= MainScreen.catchUpInterval else { return [] }
-        state.lastCatchUp = now
-        model.screen = .main(state)
-        return [.catchUp]
+        return []
     }
 
     /// Wipes the keys and drops every decrypted value with the main screen's state.

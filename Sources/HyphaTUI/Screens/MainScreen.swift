@@ -3,8 +3,6 @@ import Widgets
 
 /// Update for the main screen: keys, data arriving, engine and backend events.
 enum MainScreen {
-    /// How often the app applies blocks other processes stored.
-    static let catchUpInterval = 2.0
     /// Letter keys do nothing this long after an alert opens, so a person typing cannot
     /// answer an alert they have not read.
     static let alertGrace = 0.5
@@ -16,6 +14,10 @@ enum MainScreen {
     // MARK: Keys
 
     static func handle(_ key: Key, _ state: inout MainState, _ model: inout AppModel) -> [Command] {
+        var key = key
+        // Ctrl-C never loses work: in a dialog, the help, the editor or the filter it is Esc
+        // (the editor asks before unsaved text goes); only when browsing does it quit.
+        if key == .ctrl("c"), state.modal != nil || state.help != nil || state.isTyping { key = .esc }
         var commands: [Command]
         if state.modal != nil {
             commands = handleModal(key, &state, &model)
@@ -186,7 +188,7 @@ enum MainScreen {
             AuthorisationQueue.enqueue(&state, request)
             return []
         case .requestsChanged: return [.loadRequests, .loadNodes]
-        case .joinStatus: return []
+        case .joinStatus, .databaseChanged: return []
         }
     }
 

@@ -37,7 +37,6 @@ struct MainState: Equatable {
     var editor: EditorState?
     var modal: MainModal?
     var help: ScrollState?
-    var lastCatchUp: Double = 0
     /// Set once this device learns it was revoked: it reads but no longer writes or approves.
     var revocation: Revocation?
     private(set) var layout: MainLayout

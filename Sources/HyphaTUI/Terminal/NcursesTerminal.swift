@@ -107,12 +107,15 @@ final class NcursesTerminal {
         _ = UTF8Locale.ensure()
     }
 
-    /// Ctrl-S/Ctrl-Q reach the app instead of pausing output (IXON). The mode is saved as
-    /// curses' program mode; endwin restores the shell's own settings.
+    /// Ctrl-S/Ctrl-Q reach the app instead of pausing output (IXON), and Ctrl-C arrives as a
+    /// key (ISIG off) rather than as SIGINT to the whole process group, so the app decides what
+    /// it means (Esc in the editor, quit when browsing). The mode is saved as curses' program
+    /// mode; endwin restores the shell's own settings.
     private static func disableFlowControl() {
         var modes = termios()
         guard tcgetattr(STDIN_FILENO, &modes) == 0 else { return }
         modes.c_iflag &= ~tcflag_t(IXON)
+        modes.c_lflag &= ~tcflag_t(ISIG)
         _ = tcsetattr(STDIN_FILENO, TCSANOW, &modes)
         def_prog_mode()
     }
