@@ -5,7 +5,10 @@ import Widgets
 /// versions it shows are what the write replaces); pressed before it loaded, they wait for it.
 enum EntriesKeys {
     static func handle(_ key: Key, _ state: inout MainState, _ model: inout AppModel) -> [Command] {
-        if state.list.handle(key, rowCount: state.entries.rowCount) { return [] }
+        if state.list.handle(key, rowCount: state.entries.rowCount) {
+            MainScreen.selectionMoved(&state)
+            return []
+        }
         switch key {
         case .enter, .char("e"):
             return whenLoaded(.edit, &state, &model)
@@ -81,6 +84,7 @@ enum FilterKeys {
             return state.entries.prefix.isEmpty ? [] : apply(prefix: "", &state)
         case .up, .down, .pageUp, .pageDown:
             _ = state.list.handle(key, rowCount: state.entries.rowCount)
+            MainScreen.selectionMoved(&state)
             return []
         default:
             let before = field.text

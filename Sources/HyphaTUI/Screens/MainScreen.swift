@@ -199,8 +199,9 @@ enum MainScreen {
     static func refresh(_ state: inout MainState, now: Double) -> [Command] {
         let count = state.entries.rowCount
         state.list.clamp(rowCount: count)
+        var commands = followSelectedKey(&state, rowCount: count)
         let visible = state.list.visibleRows(rowCount: count, height: state.list.viewportHeight)
-        var commands = state.entries.requestPages(covering: visible)
+        commands += state.entries.requestPages(covering: visible)
         let key = state.selectedEntry?.key
         if key != state.detail.key {
             state.detail = DetailState(key: key)
@@ -208,6 +209,33 @@ enum MainScreen {
         }
         AuthorisationQueue.presentNext(&state, now: now)
         return commands
+    }
+}
+
+extension MainScreen {
+    /// Keeps the selection on the selected key: when fresh rows put another key at the
+    /// selected row, the selection moves to where that key is now (or, when it was deleted, to
+    /// the key after it). Until fresh rows arrive nothing moves.
+    static func followSelectedKey(_ state: inout MainState, rowCount: Int) -> [Command] {
+        // An empty or loading list (a new filter) keeps the wish for when rows arrive.
+        guard let selected = state.list.selected else { return [] }
+        let here = state.entries.row(selected)?.key
+        guard let wanted = state.selectedKey else {
+            state.selectedKey = here
+            return []
+        }
+        guard here != wanted else { return [] }
+        guard let found = state.entries.position(of: wanted) else {
+            return state.entries.requestPage(holding: wanted).map { [$0] } ?? []
+        }
+        state.list.select(found.index, rowCount: rowCount)
+        if !found.exact { state.selectedKey = state.entries.row(found.index)?.key }
+        return []
+    }
+
+    /// The person moved the selection: it now follows the key on the new row.
+    static func selectionMoved(_ state: inout MainState) {
+        state.selectedKey = state.selectedEntry?.key
     }
 }
 

@@ -22,6 +22,9 @@ struct MainState: Equatable {
     var focus: PaneID = .entries
     var entries: EntriesIndex
     var list = ListState()
+    /// The key the person selected: the selection follows it when rows are inserted or
+    /// removed above it (by another node, another process), instead of staying on the row number.
+    var selectedKey: String?
     /// The filter being typed (`/`); the applied prefix is `entries.prefix`.
     var filter: TextFieldState?
     var detail = DetailState()
