@@ -21,6 +21,7 @@ final class AppRuntime {
     private let environment: [String: String]
     private var sources: [any DispatchSourceProtocol] = []
     private var drawScheduled = false
+    private var decoder = KeyDecoder.Stream()
     private let started = DispatchTime.now()
 
     private lazy var inbox = Inbox { [weak self] in self?.drainInbox() }
@@ -69,7 +70,7 @@ final class AppRuntime {
     }
 
     private func readKeys() {
-        for key in KeyDecoder.keys(from: terminal.readInputs()) {
+        for key in decoder.keys(from: terminal.readInputs()) {
             if key == .resize {
                 resize()
             } else {

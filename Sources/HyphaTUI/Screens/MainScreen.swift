@@ -60,6 +60,8 @@ enum MainScreen {
             return []
         case .char("X"):
             return RevokedDevice.askToRemoveData(&state, &model)
+        case let .mouse(event):
+            return MouseKeys.handle(event, &state, &model)
         default:
             break
         }
@@ -77,6 +79,9 @@ enum MainScreen {
         switch key {
         case .esc, .char("?"), .char("q"), .enter, .f(1):
             state.help = nil
+        case let .mouse(event) where event.kind != .press:
+            let lines = KeyBindings.helpOverlay().lineCount
+            for _ in 0..<3 { _ = state.help?.handle(event.kind == .wheelUp ? .up : .down, contentHeight: lines) }
         default:
             _ = state.help?.handle(key, contentHeight: KeyBindings.helpOverlay().lineCount)
         }
@@ -246,5 +251,42 @@ extension MainState {
         writers + answerableRequests.map {
             NodeRow(name: $0.nodeName, key: $0.deviceKey, status: .pending, isThisNode: false, requestID: $0.id)
         }
+    }
+}
+
+/// The mouse on the main screen: a click focuses the pane under it and selects the row it hit;
+/// the wheel moves the selection of the pane under the pointer.
+enum MouseKeys {
+    static func handle(_ event: MouseEvent, _ state: inout MainState, _ model: inout AppModel) -> [Command] {
+        let layout = state.layout
+        let at = Position(x: event.x, y: event.y)
+        let panes: [(PaneID, Rect?)] = [(.entries, layout.entries), (.detail, layout.detail), (.peers, layout.peers),
+                                         (.nodes, layout.nodes)]
+        guard let (pane, area) = panes.first(where: { $0.1?.contains(at) == true }), let area else { return [] }
+        if event.kind == .press, state.focus != pane {
+            state.focus = pane
+            state.relayout(size: model.size)
+        }
+        switch pane {
+        case .entries:
+            let body = state.layout.entriesBody
+            if state.list.handle(event, line: event.y - body.y, rowCount: state.entries.rowCount, height: body.height) {
+                MainScreen.selectionMoved(&state)
+            }
+        case .detail:
+            guard let entry = state.detail.entry, entry.isConflict else { return [] }
+            switch event.kind {
+            case .wheelUp: _ = state.detail.versions.handle(.up, rowCount: entry.versions.count)
+            case .wheelDown: _ = state.detail.versions.handle(.down, rowCount: entry.versions.count)
+            case .press: break
+            }
+        case .peers:
+            let inner = Pane.inner(area)
+            _ = state.peerList.handle(event, line: event.y - inner.y, rowCount: state.peers.count, height: inner.height)
+        case .nodes:
+            let inner = Pane.inner(area)
+            _ = state.nodeList.handle(event, line: event.y - inner.y, rowCount: state.nodes.count, height: inner.height)
+        }
+        return []
     }
 }

@@ -137,9 +137,16 @@ struct EditorState: Equatable {
         return Set(current.versionIDs) != Set(shown)
     }
 
+    /// Whether closing would lose something (compares the whole text: for decisions, not frames).
     var isModified: Bool {
         if case .add = mode, !key.isEmpty { return true }
-        return value.text != original
+        return value.revision > 0 && value.text != original
+    }
+
+    /// Whether anything was typed since the editor opened: cheap, for the footer on every frame.
+    var isTouched: Bool {
+        if case .add = mode, !key.isEmpty { return true }
+        return value.revision > 0
     }
 
     var targetKey: String {

@@ -184,9 +184,11 @@ enum EditorView {
         case .add: title = "Add entry"
         case let .edit(key): title = "Edit '\(EntryText.key(key))'"
         }
-        let footer = editor.isSaving ? "saving…"
+        let position = "Ln \(editor.value.cursorRow + 1)/\(editor.value.lineCount), Col \(editor.value.cursorIndex + 1)"
+        let state = editor.isSaving ? "saving…"
             : changed ? "changed on another node: saving keeps both"
-            : editor.isModified ? "modified" : nil
+            : editor.isTouched ? "modified" : nil
+        let footer = state.map { "\($0) · \(position)" } ?? position
         Pane(title: title, focused: true, footer: footer).render(in: layout.body, buffer: &buffer, theme: theme)
         let inner = Pane.inner(layout.body)
         buffer.put("Key", x: inner.x, y: inner.y, style: theme[editor.keyFocused ? .titleFocused : .text])
