@@ -17,10 +17,13 @@ struct AppModel: Equatable {
     var isQuitting = false
     /// The default node name offered when creating or joining (the host name).
     var hostName: String
+    /// The peer given with `--peer`, offered in the join form.
+    var joinPeer: String?
 
-    init(size: Size, hostName: String = "node") {
+    init(size: Size, hostName: String = "node", joinPeer: String? = nil) {
         self.size = size
         self.hostName = hostName
+        self.joinPeer = joinPeer
     }
 
     /// Whether a spinner or progress bar is showing, so ticks must redraw.

@@ -29,12 +29,13 @@ final class AppRuntime {
         inbox.post($0)
     }
 
-    init(terminal: NcursesTerminal, directory: DataDirectory, backend: any NodeBackend, environment: [String: String]) {
+    init(terminal: NcursesTerminal, directory: DataDirectory, backend: any NodeBackend, environment: [String: String],
+         joinPeer: String? = nil) {
         self.terminal = terminal
         self.directory = directory
         self.backend = backend
         self.environment = environment
-        model = AppModel(size: terminal.size, hostName: NodeName.defaultName())
+        model = AppModel(size: terminal.size, hostName: NodeName.defaultName(), joinPeer: joinPeer)
     }
 
     /// Starts the sources and never returns: the app ends through `quit`.

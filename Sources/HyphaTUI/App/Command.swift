@@ -9,6 +9,12 @@ enum Command: Sendable, Equatable {
     case generatePassphrase
     case createNode(domain: String, name: String, passphrase: SecretText)
     case join(domain: String, passphrase: SecretText, peer: String, name: String)
+    /// Esc on the join's waiting screen: stop the node and, when no peer ever sent it anything,
+    /// delete the data directory's files, so it is not bound to a database nobody confirmed.
+    case abandonJoin
+    /// A data directory that never received anything from a peer (a join that did not finish)
+    /// is emptied, back to the welcome screen.
+    case startOver
     case loadPage(generation: Int, prefix: String, page: Int, after: String?)
     case count(generation: Int, prefix: String)
     case scanKeys(generation: Int, scanGeneration: Int, prefix: String, after: String?, scanned: Int)

@@ -62,6 +62,13 @@ final class EffectsRunner: @unchecked Sendable {
         case .generatePassphrase: return generatePassphrase()
         case let .createNode(domain, name, secret): return createNode(domain: domain, name: name, secret: secret)
         case let .join(domain, secret, peer, name): return join(domain: domain, secret: secret, peer: peer, name: name)
+        case .abandonJoin: return [.joinAbandoned(failure: releaseNode(removingIfNeverSynced: true))]
+        case .startOver:
+            guard let database, (try? database.heads())?.isEmpty == true else {
+                return [.unlockFailed("This node holds data from a peer: it is not started over.")]
+            }
+            if let failure = releaseNode(removingIfNeverSynced: true) { return [.unlockFailed("Could not start over: \(failure)")] }
+            return [.nodeMissing]
         case let .loadPage(generation, prefix, page, after):
             return reading { db in
                 let rows = try db.list(prefix: prefix, after: after, limit: EntriesIndex.pageSize, values: true)
@@ -121,9 +128,12 @@ final class EffectsRunner: @unchecked Sendable {
         do {
             let config = try directory.loadConfig()
             LogSetup.bootstrap(file: directory.logURL)
-            database = try directory.openDatabase(config: config)
+            let database = try directory.openDatabase(config: config)
+            self.database = database
             self.config = config
-            return [.nodeOpened(summary(config))]
+            var summary = summary(config)
+            summary.neverSynced = (try? database.heads())?.isEmpty ?? false
+            return [.nodeOpened(summary)]
         } catch {
             return [.nodeFailed(Self.describe(error))]
         }
@@ -284,6 +294,23 @@ final class EffectsRunner: @unchecked Sendable {
         }
         let writable = revocation == nil && writers.contains { $0.key == own && $0.status == .authorised && $0.forkedAt == nil }
         return .nodesLoaded(rows, writable: writable, revocation: revocation)
+    }
+
+    /// Stops the backend, wipes the keys and lets go of the database; when it never received
+    /// anything from a peer, deletes its files too. Returns why not, if they could not go.
+    private func releaseNode(removingIfNeverSynced: Bool) -> String? {
+        let neverSynced = database.flatMap { try? $0.heads() }?.isEmpty ?? false
+        backend.shutdown()
+        wipeKeys()
+        database = nil
+        config = nil
+        guard removingIfNeverSynced, neverSynced else { return nil }
+        do {
+            try LocalData.remove(in: directory)
+            return nil
+        } catch {
+            return Self.describe(error)
+        }
     }
 
     /// Deletes this database's files from the device once it was revoked: the network stops,

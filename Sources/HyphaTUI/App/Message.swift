@@ -20,6 +20,8 @@ enum Message: Sendable, Equatable {
     case createFailed(String)
     case joinStarted(UnlockedNode)
     case joinFailed(String)
+    /// The join was undone (Esc on the waiting screen); `failure` when the files stayed.
+    case joinAbandoned(failure: String?)
     case locked
 
     // Data
@@ -52,6 +54,9 @@ struct NodeSummary: Sendable, Equatable {
     var isAlwaysOn: Bool
     /// Seconds without a key press before the keys are wiped.
     var lockAfter: Double
+    /// The database holds nothing at all: a join whose peer never sent anything (a wrong
+    /// passphrase or domain, an unreachable peer). Such a directory may be started over.
+    var neverSynced = false
 
     var shortID: String { String(databaseID.prefix(8)) }
 }

@@ -38,6 +38,8 @@ enum App {
             if model.isQuitting { return [] }
             return handle(key, &model)
         case .nodeMissing:
+            if model.node?.neverSynced == true { notify(&model, "Started over: the unfinished join's files were deleted.") }
+            model.node = nil
             model.screen = .welcome(WelcomeState())
         case let .nodeOpened(summary):
             model.node = summary
@@ -85,7 +87,11 @@ enum App {
             let outcome = JoinScreen.receive(message, &state, &model)
             return Outcome(outcome.commands, screen: outcome.screen ?? .join(state))
         case var .joinWaiting(state):
-            JoinScreen.receive(message, &state)
+            if case let .joinAbandoned(failure) = message {
+                model.node = nil
+                return Outcome(screen: JoinScreen.abandoned(state, failure: failure, model: model))
+            }
+            JoinScreen.receive(message, &state, now: model.now)
             return Outcome(screen: .joinWaiting(state))
         case var .main(state):
             let commands = MainScreen.receive(message, &state, &model)

@@ -193,7 +193,7 @@ enum MainScreen {
             AuthorisationQueue.enqueue(&state, request)
             return []
         case .requestsChanged: return [.loadRequests, .loadNodes]
-        case .joinStatus, .databaseChanged: return []
+        case .joinStatus, .databaseChanged, .connection: return []
         }
     }
 
