@@ -19,6 +19,8 @@ enum Command: Sendable, Equatable {
     case count(generation: Int, prefix: String)
     case scanKeys(generation: Int, scanGeneration: Int, prefix: String, after: String?, scanned: Int)
     case loadEntry(String)
+    /// Searches the entries after `after` (a chunk) for keys and values containing `query`.
+    case search(generation: Int, query: String, after: String?, scanned: Int)
     case loadNodes
     case loadPeers
     case loadRequests

@@ -84,6 +84,14 @@ final class EffectsRunner: @unchecked Sendable {
                                              lastKey: keys.last ?? after, scanned: scanned + keys.count,
                                              done: keys.count < EntriesIndex.scanChunk))]
             }
+        case let .search(generation, query, after, scanned):
+            return reading { db in
+                let chunk = try db.list(prefix: "", after: after, limit: SearchState.chunk, values: true)
+                let needle = SearchState.fold(query)
+                let matches = chunk.filter { SearchState.matches($0, needle: needle) }
+                return [.searched(SearchStep(generation: generation, matches: matches, lastKey: chunk.last?.key ?? after,
+                                             scanned: scanned + chunk.count, done: chunk.count < SearchState.chunk))]
+            }
         case let .loadEntry(key):
             return reading { db in [.entryLoaded(key: key, detail: try db.entry(key))] }
         case .loadNodes:
@@ -277,6 +285,7 @@ final class EffectsRunner: @unchecked Sendable {
     private func nodes(_ database: HyphaDatabase) -> Message {
         let own = keys?.device?.publicKey
         guard let writers = try? database.writers() else { return .nodesLoaded([], writable: false) }
+        let names = Dictionary(writers.map { ($0.key, $0.name) }, uniquingKeysWith: { a, _ in a })
         let rows = writers.map { writer -> NodeRow in
             let status: NodeRow.Status
             switch writer.status {
@@ -286,7 +295,10 @@ final class EffectsRunner: @unchecked Sendable {
             }
             return NodeRow(name: writer.name.map { Sanitise.forTerminal($0, limit: 40) } ?? writer.key.shortHex,
                            key: writer.key.hex, status: status, isThisNode: writer.key == own, requestID: nil,
-                           forkedAt: writer.forkedAt)
+                           forkedAt: writer.forkedAt,
+                           addedBy: writer.addedBy.map { key in
+                               (names[key] ?? nil).map { Sanitise.forTerminal($0, limit: 40) } ?? key.shortHex
+                           })
         }
         var revocation: Revocation?
         if let own, case let .revoked(by, on)? = try? database.revocation(of: own) {
@@ -344,7 +356,8 @@ extension Command {
     /// The entry-index generation an index read belongs to.
     var indexGeneration: Int? {
         switch self {
-        case let .loadPage(generation, _, _, _), let .count(generation, _), let .scanKeys(generation, _, _, _, _):
+        case let .loadPage(generation, _, _, _), let .count(generation, _), let .scanKeys(generation, _, _, _, _),
+             let .search(generation, _, _, _):
             return generation
         default:
             return nil

@@ -29,6 +29,7 @@ enum Message: Sendable, Equatable {
     case counted(generation: Int, prefix: String, count: Int)
     case keysScanned(KeyScan)
     case entryLoaded(key: String, detail: EntryDetail?)
+    case searched(SearchStep)
     /// The writers; `revocation` is set when this device was revoked.
     case nodesLoaded([NodeRow], writable: Bool, revocation: Revocation? = nil)
     case peersLoaded([PeerRow], listen: String?)
@@ -106,6 +107,8 @@ struct NodeRow: Sendable, Equatable {
     var requestID: String?
     /// Where the writer's log forked (a copy of its data directory wrote too), if it did.
     var forkedAt: UInt64? = nil
+    /// Who added it (a node name, sanitised, or a short key); nil for the first node.
+    var addedBy: String? = nil
 }
 
 /// This device was revoked: by whom (a node name, sanitised) and on which day (UTC).

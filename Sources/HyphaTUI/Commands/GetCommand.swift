@@ -19,6 +19,7 @@ struct GetCommand: ParsableCommand {
         var session = try NodeSession(dataDirectory: dataDirectory)
         defer { session.close() }
         try session.unlock(with: passphrase)
+        let key = KeyInput.normalised(key)
         guard let entry = try session.database.entry(key), !entry.isDeleted else { throw NodeError.noSuchEntry(key) }
         if json.enabled {
             try Output.json(EntryJSON.object(entry))

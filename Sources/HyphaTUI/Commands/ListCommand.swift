@@ -20,7 +20,7 @@ struct ListCommand: ParsableCommand {
         defer { session.close() }
         try session.unlock(with: passphrase)
         var objects: [[String: Any]] = []
-        try EntryPages.forEach(session.database, prefix: prefix.value) { summary in
+        try EntryPages.forEach(session.database, prefix: KeyInput.normalised(prefix.value)) { summary in
             if json.enabled {
                 if summary.isConflict, let entry = try session.database.entry(summary.key) {
                     objects.append(EntryJSON.object(entry))
@@ -29,7 +29,8 @@ struct ListCommand: ParsableCommand {
                 }
             } else {
                 let marker = summary.isConflict ? "\t(conflict: \(summary.versionCount) values)" : ""
-                Output.line("\(Output.text(Array(summary.key.utf8)))\t\(summary.value.map(Output.text) ?? "")\(marker)")
+                // One line per entry: line breaks, tabs and backslashes in keys and values are escaped.
+                Output.line("\(ListText.text(Array(summary.key.utf8)))\t\(summary.value.map(ListText.text) ?? "")\(marker)")
             }
         }
         if json.enabled { try Output.json(objects) }
@@ -47,5 +48,32 @@ enum EntryPages {
             guard page.count == pageSize, let last = page.last else { return }
             after = last.key
         }
+    }
+}
+
+/// The text output of `hypha list`: one line per entry, tab-separated, so a value's line
+/// breaks and tabs must not split it. They are written as \n, \r and \t, a backslash as
+/// \\, and other control characters as \u{XX} (`hypha get` prints a value raw).
+enum ListText {
+    /// Escaped first, then (on a terminal) sanitised like all output.
+    static func text(_ bytes: [UInt8]) -> String {
+        Output.text(Array(escaped(String(decoding: bytes, as: UTF8.self)).utf8))
+    }
+
+    static func escaped(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
     }
 }

@@ -40,7 +40,7 @@ struct JoinState: Equatable {
         case Self.peer:
             let peer = text.trimmingCharacters(in: .whitespaces)
             guard !peer.isEmpty else { return nil }
-            do { _ = try PeerAddress(parsing: peer) } catch { return ("not a peer address: use host:port or ws://host:port/hypha", .danger) }
+            do { _ = try PeerAddress(parsing: peer) } catch { return ("not a peer address (host:port or ws://host:port/hypha)", .danger) }
             return nil
         default:
             do { _ = try NodeName.validated(text) } catch { return ((error as? OperationalFailure)?.message ?? "\(error)", .danger) }

@@ -50,7 +50,7 @@ enum MainScreen {
             return []
         case .char("/"):
             state.focus = .entries
-            state.filter = TextFieldState(text: state.entries.prefix, maxLength: 256)
+            state.filter = TextFieldState(text: state.search?.query ?? "", maxLength: 256)
             state.relayout(size: model.size)
             return []
         case .char("a"):
@@ -92,6 +92,16 @@ enum MainScreen {
         if case .authorise = modal.purpose, case .char = key, model.now - modal.openedAt < alertGrace {
             return []
         }
+        // Esc (or q) on an authorise alert answers nothing: the request stays pending, waits in
+        // the nodes pane (Enter answers it there) and does not pop up again by itself.
+        if case let .authorise(request) = modal.purpose, key == .esc || key == .char("q") {
+            state.modal = nil
+            state.postponed.insert(request.id)
+            App.notify(&model, "Request from \(request.nodeName) is still pending: answer it in the Nodes pane (Enter).")
+            return []
+        }
+        // q closes every other dialog like Esc: with its safe answer.
+        let key = key == .char("q") ? Key.esc : key
         guard let choice = modal.dialog.handle(key) else {
             state.modal = modal
             return []
@@ -149,7 +159,13 @@ enum MainScreen {
             state.entries.receive(result, keepingNear: state.list.selected)
         case let .counted(generation, prefix, count):
             guard prefix == state.entries.prefix else { break }
+            if state.search != nil {
+                if generation == state.entries.generation { state.search?.total = count }
+                break
+            }
             commands = state.entries.receive(count: count, generation: generation)
+        case let .searched(step):
+            commands = state.search?.receive(step) ?? []
         case let .keysScanned(step):
             commands = state.entries.receive(step)
         case let .entryLoaded(key, detail):
@@ -166,6 +182,8 @@ enum MainScreen {
             state.nodeList.clamp(rowCount: state.nodes.count)
         case let .peersLoaded(rows, listen):
             state.peers = rows
+            state.peersLoadedAt = model.now
+            state.peersKnown = true
             state.listenAddress = listen
             state.peerList.clamp(rowCount: rows.count)
         case let .requestsLoaded(rows):
@@ -173,7 +191,12 @@ enum MainScreen {
         case let .requestClosed(id, outcome):
             AuthorisationQueue.closed(&state, requestID: id, outcome, &model)
         case let .databaseChanged(membership):
-            commands = state.entries.invalidate()
+            if let search = state.search, search.done {
+                // Search again for what changed; the matches on screen stay until it reports.
+                commands = FilterKeys.research(&state)
+            } else if state.search == nil {
+                commands = state.entries.invalidate()
+            }
             if let key = state.detail.key { commands.append(.loadEntry(key)) }
             if membership { commands.append(.loadNodes) }
         case let .backend(event):
@@ -202,11 +225,13 @@ enum MainScreen {
     /// Loads the pages on screen, makes the detail pane follow the selection and opens the
     /// next authorisation alert when nothing else needs the keyboard.
     static func refresh(_ state: inout MainState, now: Double) -> [Command] {
-        let count = state.entries.rowCount
+        let count = state.rowCount
         state.list.clamp(rowCount: count)
         var commands = followSelectedKey(&state, rowCount: count)
-        let visible = state.list.visibleRows(rowCount: count, height: state.list.viewportHeight)
-        commands += state.entries.requestPages(covering: visible)
+        if state.search == nil {
+            let visible = state.list.visibleRows(rowCount: count, height: state.list.viewportHeight)
+            commands += state.entries.requestPages(covering: visible)
+        }
         let key = state.selectedEntry?.key
         if key != state.detail.key {
             state.detail = DetailState(key: key)
@@ -224,12 +249,21 @@ extension MainScreen {
     static func followSelectedKey(_ state: inout MainState, rowCount: Int) -> [Command] {
         // An empty or loading list (a new filter) keeps the wish for when rows arrive.
         guard let selected = state.list.selected else { return [] }
-        let here = state.entries.row(selected)?.key
+        let here = state.row(selected)?.key
         guard let wanted = state.selectedKey else {
             state.selectedKey = here
             return []
         }
         guard here != wanted else { return [] }
+        if let search = state.search {
+            // Among the matches: the wanted key if it matches, else nothing moves.
+            guard let index = search.matches.firstIndex(where: { $0.key == wanted }) else {
+                if search.done { state.selectedKey = here }
+                return []
+            }
+            state.list.select(index, rowCount: rowCount)
+            return []
+        }
         guard let found = state.entries.position(of: wanted) else {
             return state.entries.requestPage(holding: wanted).map { [$0] } ?? []
         }
@@ -270,7 +304,7 @@ enum MouseKeys {
         switch pane {
         case .entries:
             let body = state.layout.entriesBody
-            if state.list.handle(event, line: event.y - body.y, rowCount: state.entries.rowCount, height: body.height) {
+            if state.list.handle(event, line: event.y - body.y, rowCount: state.rowCount, height: body.height) {
                 MainScreen.selectionMoved(&state)
             }
         case .detail:

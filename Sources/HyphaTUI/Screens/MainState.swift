@@ -25,10 +25,16 @@ struct MainState: Equatable {
     /// The key the person selected: the selection follows it when rows are inserted or
     /// removed above it (by another node, another process), instead of staying on the row number.
     var selectedKey: String?
-    /// The filter being typed (`/`); the applied prefix is `entries.prefix`.
+    /// The search being typed (`/`); the applied one is `search`.
     var filter: TextFieldState?
+    /// Keys and values containing the query (nil: the whole index is listed).
+    var search: SearchState?
     var detail = DetailState()
     var peers: [PeerRow] = []
+    /// When the peers were read (the retry countdowns count from it).
+    var peersLoadedAt: Double = 0
+    /// Whether the backend has said once where it listens and who its peers are.
+    var peersKnown = false
     var peerList = ListState()
     var writers: [NodeRow] = []
     var nodeList = ListState()
@@ -36,6 +42,8 @@ struct MainState: Equatable {
     var requests: [RequestRow] = []
     /// Requests answered here whose backend call may still be running.
     var answered: Set<String> = []
+    /// Requests whose alert was put off (Esc): pending, answered from the nodes pane.
+    var postponed: Set<String> = []
     var listenAddress: String?
     var editor: EditorState?
     var modal: MainModal?
@@ -53,7 +61,7 @@ struct MainState: Equatable {
 
     /// The layout for a terminal size (the view and `relayout` share it).
     func makeLayout(size: Size) -> MainLayout {
-        MainLayout(size: size, focus: focus, filterShown: filter != nil || !entries.prefix.isEmpty,
+        MainLayout(size: size, focus: focus, filterShown: filter != nil || search != nil,
                    bannerRows: RevokedDevice.bannerLines(revocation, width: size.width).count)
     }
 
@@ -69,7 +77,7 @@ struct MainState: Equatable {
         }
     }
 
-    var selectedEntry: EntrySummary? { list.selected.flatMap(entries.row) }
+    var selectedEntry: EntrySummary? { list.selected.flatMap(row) }
 
     /// Whether a text input has the keyboard (alerts wait so typing cannot answer them).
     var isTyping: Bool { editor != nil || filter != nil }
