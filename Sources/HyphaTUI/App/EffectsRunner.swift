@@ -296,7 +296,7 @@ final class EffectsRunner: @unchecked Sendable {
             return NodeRow(name: writer.name.map { Sanitise.forTerminal($0, limit: 40) } ?? writer.key.shortHex,
                            key: writer.key.hex, status: status, isThisNode: writer.key == own, requestID: nil,
                            forkedAt: writer.forkedAt,
-                           addedBy: writer.addedBy.map { key in
+                           addedBy: writer.addedBy.flatMap { $0 == writer.key ? nil : $0 }.map { key in
                                (names[key] ?? nil).map { Sanitise.forTerminal($0, limit: 40) } ?? key.shortHex
                            })
         }

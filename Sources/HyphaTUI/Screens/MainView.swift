@@ -99,7 +99,9 @@ enum MainView {
             let left = max(0, Int((seconds - elapsed).rounded(.up)))
             spans.append(Span(left > 0 ? " retrying in \(left) s" : " retrying now", role: .warning))
         }
-        if let error = peer.lastError, peer.state != .synced { spans.append(Span(": \(error)", role: .danger)) }
+        if let error = peer.lastError, peer.state != .synced {
+            spans.append(Span(": \(error == "connection refused" ? "refused" : error)", role: .danger))
+        }
         spans.append(Span(" \(peer.direction) \(peer.transport)", role: .dim))
         if peer.nodeName != nil { spans.append(Span(" \(Sanitise.forTerminal(peer.address, limit: 60))", role: .dim)) }
         return Line(spans)
