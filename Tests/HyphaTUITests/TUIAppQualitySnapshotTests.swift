@@ -272,7 +272,7 @@ import Widgets
         │                                      │┌─ Peers ──────────────────────────────┐
         │                                      ││▶ desktop synced in tcp 127.0.0.1:7001│
         │                                      ││  phone syncing, behind by 1,200 out …│
-        │                                      ││  192.0.2.9:4815 retrying in 6 s: con…│
+        │                                      ││  192.0.2.9:4815 retrying in 6 s: ref…│
         │                                      ││                                      │
         │                                      │└────────────────────────────────── 3 ─┘
         │                                      │┌─ Nodes ──────────────────────────────┐
@@ -284,6 +284,9 @@ import Widgets
         └───────────────────────────── 1 of 3 ─┘└────────────────────────────────── 2 ─┘
         / search  a add  e edit  d delete  Tab pane  ? help  q quit
         """, "peersRetrying")
+        // Focused, the right column widens and the retrying row shows whole.
+        app.press(.tab, .tab)
+        #expect(app.screenText().contains("192.0.2.9:4815 retrying in 6 s: refused out tcp"))
     }
 
     @Test func aRunningSearchShowsItsProgress() {
@@ -356,5 +359,43 @@ import Widgets
         // Scrolled to the end, the last lines are whole too.
         app.press(.end, .pageDown, .pageDown, .pageDown)
         #expect(!app.screen().dropFirst().dropLast().contains { $0.contains("…│") || $0.contains("… │") })
+    }
+
+    @Test func theSelectionFollowsItsKeyWhenRowsAreInsertedAbove() {
+        var app = AppDriver.main(rows: [Fixtures.entry("a", "1"), Fixtures.entry("c", "3"), Fixtures.entry("d", "4")])
+        app.press(.down)
+        #expect(app.main?.selectedEntry?.key == "c")
+        app.send(.databaseChanged(membership: false))
+        // The reload holds a new key above the selection.
+        app.send(.pageLoaded(PageResult(generation: 1, page: 0, after: nil,
+                                        rows: [Fixtures.entry("a", "1"), Fixtures.entry("b", "2"), Fixtures.entry("c", "3"),
+                                               Fixtures.entry("d", "4")])))
+        app.send(.counted(generation: 1, prefix: "", count: 4))
+        #expect(app.main?.list.selected == 2)
+        #expect(app.main?.selectedEntry?.key == "c")
+        // Deleted: the selection goes to the key after it.
+        app.send(.databaseChanged(membership: false))
+        app.send(.pageLoaded(PageResult(generation: 1, page: 0, after: nil,
+                                        rows: [Fixtures.entry("a", "1"), Fixtures.entry("b", "2"), Fixtures.entry("d", "4")])))
+        #expect(app.main?.selectedEntry?.key == "d")
+    }
+
+    @Test func aSearchIsCancelledByTheNextQueryAndClearedWithEsc() {
+        var app = TUIScreenSnapshotTests.mainScreen()
+        app.press(.char("/"))
+        app.type("mi")
+        let first = app.main?.search?.generation ?? 0
+        app.type("l")
+        let second = app.main?.search?.generation ?? 0
+        #expect(second > first)
+        // A late chunk of the first query is dropped.
+        app.send(.searched(SearchStep(generation: first, matches: [Fixtures.entry("people/作者", "Jørgen")], lastKey: nil,
+                                      scanned: 3, done: true)))
+        #expect(app.main?.rowCount == 0)
+        app.send(.searched(SearchStep(generation: second, matches: [Fixtures.entry("notes/todo", "buy milk", versions: 2)],
+                                      lastKey: nil, scanned: 3, done: true)))
+        #expect(app.main?.rowCount == 1)
+        app.press(.esc)
+        #expect(app.main?.search == nil)
     }
 }

@@ -31,7 +31,7 @@ check "the wheel up moves it up by three" wait_for "2 of 5" 5
 mouse 0 60 18
 check "a click focuses the nodes pane" wait_for "r revoke" 5
 mouse 0 10 4
-check "a click back in the entries focuses them and selects k2" wait_for "/ filter" 5
+check "a click back in the entries focuses them and selects k2" wait_for "/ search" 5
 check "with k2 selected" wait_for "2 of 5" 5
 keys q
 check "quits" test "$(wait_dead 10)" = 0

@@ -229,8 +229,11 @@ final class NetworkBackend: NodeBackend {
             if let status = Self.appStatus(status) { emit(.joinStatus(status)) }
         case let .databaseChanged(change):
             // The runtime's 50 ms data_version poll sees commits by other processes (and has
-            // already applied them to the view); in-process commits come here too.
-            if change.viewChanged || change.membershipChanged { emit(.databaseChanged(membership: change.membershipChanged)) }
+            // already applied them to the view): those carry no heads. In-process commits
+            // (ours, blocks from peers) reach the app through its own database observer.
+            if change.heads.isEmpty, change.viewChanged || change.membershipChanged {
+                emit(.databaseChanged(membership: change.membershipChanged))
+            }
         case .ephemeralReceived, .notice:
             break
         }
