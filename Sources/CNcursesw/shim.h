@@ -28,6 +28,23 @@ static inline attr_t hy_a_italic(void)    { return A_ITALIC; }
 static inline int hy_colors(void)         { return COLORS; }
 static inline WINDOW *hy_stdscr(void)     { return stdscr; }
 
+/* Mouse: left button presses and the wheel (buttons 4 and 5); the masks are macros. */
+static inline mmask_t hy_mouse_mask(void) {
+    return BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED;
+}
+
+/* The pending mouse event: 1 left press, 4 wheel up, 5 wheel down, 0 other or none. */
+static inline int hy_get_mouse(int *x, int *y) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return 0;
+    *x = event.x;
+    *y = event.y;
+    if (event.bstate & BUTTON4_PRESSED) return 4;
+    if (event.bstate & BUTTON5_PRESSED) return 5;
+    if (event.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) return 1;
+    return 0;
+}
+
 /* The terminal's size from the kernel (SIGWINCH handling); 0 on success. */
 static inline int hy_window_size(int fd, int *rows, int *cols) {
     struct winsize ws;

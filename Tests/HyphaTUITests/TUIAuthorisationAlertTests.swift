@@ -40,14 +40,27 @@ import Widgets
         #expect(app.main?.modal?.purpose == .authorise(Self.phone))
     }
 
-    @Test func escapeAndEnterDenyAndDAlsoDenies() throws {
+    @Test func enterDeniesEscPutsOffAndDDenies() throws {
         var app = AppDriver.main(rows: [])
         app.send(.backend(.requestArrived(Self.laptop)))
         #expect(app.press(.enter) == [.deny(requestID: "aa01", name: "laptop")])
         app.send(.actionDone(ActionResult(kind: .denied(requestID: "aa01", name: "laptop"), failure: nil)))
 
+        // Esc answers nothing: the request stays pending, in the nodes pane, and its alert
+        // does not open again by itself; Enter there opens it.
         app.send(.backend(.requestArrived(Self.phone)))
-        #expect(app.press(.esc) == [.deny(requestID: "bb02", name: "phone")])
+        #expect(app.press(.esc) == [])
+        #expect(app.main?.modal == nil)
+        #expect(app.main?.requests.map(\.id) == ["bb02"])
+        #expect(app.screenText().contains("still pending"))
+        app.press(.tab, .tab, .tab)
+        #expect(app.main?.focus == .nodes)
+        app.press(.down)
+        app.press(.enter)
+        #expect(app.main?.modal?.purpose == .authorise(Self.phone))
+        app.send(.tick(now: 3))
+        #expect(app.press(.char("d")) == [.deny(requestID: "bb02", name: "phone")])
+        app.send(.actionDone(ActionResult(kind: .denied(requestID: "bb02", name: "phone"), failure: nil)))
 
         let third = Fixtures.request("cc03", name: "tablet", code: "111-222")
         app.send(.backend(.requestArrived(third)))

@@ -83,15 +83,15 @@ import Widgets
         var app = welcome()
         app.press(.char("j"))
         app.type("example.org")
+        // Enter joins from any field: what is missing gets the focus and says why.
         app.press(.enter)
+        #expect(app.screenText().contains("Type your passphrase."))
         app.type("abacus abdomen abdominal abide abiding ability ablaze able")
-        app.press(.enter)
         #expect(!app.screenText().contains("abacus"))
+        #expect(app.screenText().contains("8 words"))
         app.press(.enter)  // no peer yet
-        app.press(.enter)
         #expect(app.screenText().contains("Give a peer address"))
         app.type("192.0.2.7:7420")
-        app.press(.enter)
         let commands = app.press(.enter)
         guard case let .join(domain, _, peer, name) = try #require(commands.first) else {
             Issue.record("expected join, got \(commands)")
@@ -104,9 +104,8 @@ import Widgets
         app.send(.joinFailed("joining needs the network runtime, which this build does not have yet"))
         #expect(app.screenText().contains("joining needs the network runtime"))
 
-        app.press(.up, .up)  // back to the passphrase, which was cleared
+        // The focus is back on the passphrase, which was cleared.
         app.type("abacus abdomen abdominal abide abiding ability ablaze able")
-        app.press(.down, .down)
         #expect(app.press(.enter).count == 1)
         let node = UnlockedNode(summary: AppDriver.summary(), deviceKey: AppDriver.deviceKey, writable: false)
         app.send(.joinStarted(node))

@@ -63,4 +63,23 @@ import Widgets
         #expect(KeyDecoder.keys(from: [.character(0x1B), .function(0o403)]) == [.esc, .up])
         #expect(KeyDecoder.keys(from: [.character(0x71), .function(0o631), .character(0x0D)]) == [.char("q"), .enter])
     }
+
+    @Test func aBracketedPasteIsOneKeyEvenAcrossReads() {
+        var stream = KeyDecoder.Stream()
+        let begin = KeyDecoder.Input.function(KeyDecoder.Code.pasteBegin)
+        let end = KeyDecoder.Input.function(KeyDecoder.Code.pasteEnd)
+        // "a", then a paste of "q\r\u{3}x" plus an arrow key sequence, split over two reads.
+        #expect(stream.keys(from: [.character(0x61), begin, .character(0x71), .character(0x0D)]) == [.char("a")])
+        #expect(stream.isPasting)
+        #expect(stream.keys(from: [.character(0x03), .function(0o403), .character(0x78), end, .character(0x62)])
+                == [.paste("q\n\u{3}x"), .char("b")])
+        #expect(!stream.isPasting)
+    }
+
+    @Test func mouseReportsBecomeMouseKeys() {
+        #expect(KeyDecoder.key(for: .mouse(button: 1, x: 3, y: 4)) == .mouse(MouseEvent(.press, x: 3, y: 4)))
+        #expect(KeyDecoder.key(for: .mouse(button: 4, x: 0, y: 0)) == .mouse(MouseEvent(.wheelUp, x: 0, y: 0)))
+        #expect(KeyDecoder.key(for: .mouse(button: 5, x: 0, y: 0)) == .mouse(MouseEvent(.wheelDown, x: 0, y: 0)))
+        #expect(KeyDecoder.key(for: .mouse(button: 0, x: 0, y: 0)) == nil)
+    }
 }

@@ -76,31 +76,39 @@ import Widgets
 
     // MARK: Filtering
 
-    @Test func filteringFollowsEveryKeystrokeAndDropsStaleResults() {
+    @Test func searchingFollowsEveryKeystrokeAndDropsStaleResults() {
         var app = AppDriver.main(rows: Self.rows)
         app.press(.char("/"))
         let first = app.type("n")
-        #expect(first.contains(.loadPage(generation: 2, prefix: "n", page: 0, after: nil)))
-        #expect(first.contains(.count(generation: 2, prefix: "n")))
+        #expect(first.contains(.search(generation: 2, query: "n", after: nil, scanned: 0)))
         let second = app.type("otes/1")
-        #expect(second.contains(.loadPage(generation: 8, prefix: "notes/1", page: 0, after: nil)))
-        #expect(app.main?.entries.prefix == "notes/1")
+        #expect(second.contains(.search(generation: 8, query: "notes/1", after: nil, scanned: 0)))
+        #expect(app.main?.search?.query == "notes/1")
 
         // A late answer for "n" is ignored; the answer for "notes/1" shows.
-        app.send(.pageLoaded(PageResult(generation: 2, page: 0, after: nil, rows: Self.rows)))
-        #expect(app.main?.entries.rowCount == 0)
-        let matching = Self.rows.filter { $0.key.hasPrefix("notes/1") }
-        app.load(matching, generation: 8, prefix: "notes/1")
-        #expect(app.main?.entries.rowCount == 10)
+        app.send(.searched(SearchStep(generation: 2, matches: Self.rows, lastKey: nil, scanned: Self.rows.count, done: true)))
+        #expect(app.main?.rowCount == 0)
+        let matching = Self.rows.filter { $0.key.contains("notes/1") }
+        app.send(.searched(SearchStep(generation: 8, matches: matching, lastKey: nil, scanned: Self.rows.count, done: true)))
+        #expect(app.main?.rowCount == 10)
         #expect(app.screenText().contains("notes/15"))
         #expect(!app.screenText().contains("notes/25"))
 
-        app.press(.enter)  // keep the filter, back to the list
+        app.press(.enter)  // keep the search, back to the list
         #expect(app.main?.filter == nil)
-        #expect(app.main?.entries.prefix == "notes/1")
+        #expect(app.main?.search?.query == "notes/1")
         app.press(.esc)  // clears it
-        #expect(app.main?.entries.prefix == "")
+        #expect(app.main?.search == nil)
         #expect(app.commands.contains(.loadPage(generation: 9, prefix: "", page: 0, after: nil)))
+    }
+
+    @Test func searchMatchesValuesCaseInsensitively() {
+        let needle = SearchState.fold("MiLK")
+        #expect(SearchState.matches(Fixtures.entry("notes/todo", "buy milk"), needle: needle))
+        #expect(SearchState.matches(Fixtures.entry("MILKY/way", "x"), needle: needle))
+        #expect(!SearchState.matches(Fixtures.entry("notes/other", "bread"), needle: needle))
+        // The same text in another Unicode form still matches.
+        #expect(SearchState.matches(Fixtures.entry("k", "cafe\u{301} crème"), needle: SearchState.fold("CAFÉ")))
     }
 
     // MARK: Idle lock
@@ -252,7 +260,7 @@ import Widgets
     @Test func helpOpensAndCloses() {
         var app = AppDriver.main(rows: Self.rows)
         app.press(.char("?"))
-        #expect(app.screenText().contains("filter by key prefix"))
+        #expect(app.screenText().contains("search keys and values"))
         app.press(.esc)
         #expect(app.main?.help == nil)
     }

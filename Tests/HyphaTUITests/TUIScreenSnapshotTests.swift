@@ -80,7 +80,7 @@ import Widgets
 
 
 
-        Enter unlock  Esc clear / quit  Ctrl-U clear
+        Enter unlock  Esc clear  Ctrl-C quit
         """)
     }
 
@@ -95,6 +95,7 @@ import Widgets
             NodeRow(name: "laptop", key: AppDriver.deviceKey, status: .authorised, isThisNode: true, requestID: nil),
             NodeRow(name: "old-phone", key: String(repeating: "c4", count: 32), status: .revoked, isThisNode: false, requestID: nil),
         ], writable: true))
+        app.send(.peersLoaded([], listen: nil))
         return app
     }
 
@@ -124,7 +125,7 @@ import Widgets
         │                                      ││                                      │
         │                                      ││                                      │
         └───────────────────────────── 1 of 3 ─┘└────────────────────────────────── 2 ─┘
-        / filter  a add  e edit  d delete  Tab pane  ? help  q quit
+        / search  a add  e edit  d delete  Tab pane  ? help  q quit
         """)
         let buffer = App.view(app.model, size: app.model.size, theme: .standard)
         #expect(buffer[3, 3].style == Theme.standard[.selection])      // the selected row
@@ -162,7 +163,7 @@ import Widgets
         │                                      ││  phone  pending  bbbbbbbb            │
         │                                      ││                                      │
         └───────────────────────────── 1 of 3 ─┘└────────────────────────────────── 4 ─┘
-        Enter choose  Esc cancel  Tab switch button
+        a authorise  d deny  Esc later  Tab switch button
         """)
         let buffer = App.view(app.model, size: app.model.size, theme: .standard)
         #expect(buffer[24, 14].style == Theme.standard[.buttonFocused])  // Deny has the focus
@@ -179,6 +180,7 @@ import Widgets
             NodeRow(name: "copy", key: String(repeating: "e5", count: 32), status: .authorised, isThisNode: false, requestID: nil,
                     forkedAt: 12),
         ], writable: true))
+        app.send(.peersLoaded([], listen: nil))
         expectScreen(app.screen(), """
          hypha 6d583418… · example.org · laptop · writable                                                           local only
         ┌─ Entries ────────────────────────────────────────────────┐┌─ Detail ─────────────────────────────────────────────────┐
@@ -219,7 +221,7 @@ import Widgets
         │                                                          ││                                                          │
         │                                                          ││                                                          │
         └───────────────────────────────────────────────── 1 of 2 ─┘└────────────────────────────────────────────────────── 2 ─┘
-        / filter  a add  e edit  d delete  Tab pane  ? help  q quit
+        / search  a add  e edit  d delete  Tab pane  ? help  q quit
         """)
     }
 

@@ -158,7 +158,7 @@ import Widgets
         var state = TextEditorState(
             text: (0..<12).map { "\($0): " + String(repeating: "ab", count: $0 % 4) + "日本語 and more text" }
                 .joined(separator: "\n"),
-            viewport: Size(width: 20, height: 5))
+            viewport: Size(width: 20, height: 5), softWrap: false)
         for _ in 0..<9 { state.moveDown() }
         state.moveLineEnd()
         assertSnapshot(rendered(TextEditor(state: state), width: 20, height: 5), named: "texteditor_20x5")

@@ -62,7 +62,7 @@ import Widgets
 
     @Test func scrollingFollowsTheCursor() {
         var state = TextEditorState(
-            text: (0..<10).map { "line \($0)" }.joined(separator: "\n"), viewport: Size(width: 4, height: 3))
+            text: (0..<10).map { "line \($0)" }.joined(separator: "\n"), viewport: Size(width: 4, height: 3), softWrap: false)
         for _ in 0..<5 { state.moveDown() }
         #expect(state.scrollRow == 3)
         state.moveLineEnd()

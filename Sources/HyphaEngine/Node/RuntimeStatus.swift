@@ -60,7 +60,7 @@ extension HyphaDatabase {
 
     /// SQLite's `data_version` on the writer connection: it changes when another connection
     /// (another process) commits, which is how a running node notices CLI commands.
-    func externalChangeCounter() throws -> Int64 {
+    public func externalChangeCounter() throws -> Int64 {
         try writer.writeWithoutTransaction { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
     }
 

@@ -17,10 +17,13 @@ struct AppModel: Equatable {
     var isQuitting = false
     /// The default node name offered when creating or joining (the host name).
     var hostName: String
+    /// The peer given with `--peer`, offered in the join form.
+    var joinPeer: String?
 
-    init(size: Size, hostName: String = "node") {
+    init(size: Size, hostName: String = "node", joinPeer: String? = nil) {
         self.size = size
         self.hostName = hostName
+        self.joinPeer = joinPeer
     }
 
     /// Whether a spinner or progress bar is showing, so ticks must redraw.
@@ -33,8 +36,9 @@ struct AppModel: Equatable {
         case let .joinWaiting(state): return !state.isAuthorised
         case let .main(state):
             // The authorise alert's "keys work in a moment" note must go when the moment ends.
-            if let modal = state.modal, case .authorise = modal.purpose { return now - modal.openedAt < MainScreen.alertGrace + 0.5 }
-            return false
+            if let modal = state.modal, case .authorise = modal.purpose, now - modal.openedAt < MainScreen.alertGrace + 0.5 { return true }
+            // Retry countdowns in the peers pane.
+            return state.peers.contains { if case .retrying = $0.state { return true } else { return false } }
         case .welcome, .failed: return false
         }
     }

@@ -21,6 +21,7 @@ final class AppRuntime {
     private let environment: [String: String]
     private var sources: [any DispatchSourceProtocol] = []
     private var drawScheduled = false
+    private var decoder = KeyDecoder.Stream()
     private let started = DispatchTime.now()
 
     private lazy var inbox = Inbox { [weak self] in self?.drainInbox() }
@@ -28,12 +29,13 @@ final class AppRuntime {
         inbox.post($0)
     }
 
-    init(terminal: NcursesTerminal, directory: DataDirectory, backend: any NodeBackend, environment: [String: String]) {
+    init(terminal: NcursesTerminal, directory: DataDirectory, backend: any NodeBackend, environment: [String: String],
+         joinPeer: String? = nil) {
         self.terminal = terminal
         self.directory = directory
         self.backend = backend
         self.environment = environment
-        model = AppModel(size: terminal.size, hostName: NodeName.defaultName())
+        model = AppModel(size: terminal.size, hostName: NodeName.defaultName(), joinPeer: joinPeer)
     }
 
     /// Starts the sources and never returns: the app ends through `quit`.
@@ -69,7 +71,7 @@ final class AppRuntime {
     }
 
     private func readKeys() {
-        for key in KeyDecoder.keys(from: terminal.readInputs()) {
+        for key in decoder.keys(from: terminal.readInputs()) {
             if key == .resize {
                 resize()
             } else {
@@ -107,7 +109,13 @@ final class AppRuntime {
         winch.setEventHandler { MainActor.assumeIsolated { self.resize() } }
         sources.append(winch)
 
-        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+        // Ctrl-C is a key like any other (the terminal sends SIGINT for it): the editor treats it
+        // as Esc and asks before unsaved text is lost. SIGTERM and SIGHUP quit at once.
+        signal(SIGINT, SIG_IGN)
+        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .main)
+        interrupt.setEventHandler { MainActor.assumeIsolated { self.send(.key(.ctrl("c"))) } }
+        sources.append(interrupt)
+        for signalNumber in [SIGTERM, SIGHUP] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .main)
             source.setEventHandler { MainActor.assumeIsolated { () -> Void in self.quit(status: 128 + signalNumber) } }

@@ -9,10 +9,18 @@ enum Command: Sendable, Equatable {
     case generatePassphrase
     case createNode(domain: String, name: String, passphrase: SecretText)
     case join(domain: String, passphrase: SecretText, peer: String, name: String)
+    /// Esc on the join's waiting screen: stop the node and, when no peer ever sent it anything,
+    /// delete the data directory's files, so it is not bound to a database nobody confirmed.
+    case abandonJoin
+    /// A data directory that never received anything from a peer (a join that did not finish)
+    /// is emptied, back to the welcome screen.
+    case startOver
     case loadPage(generation: Int, prefix: String, page: Int, after: String?)
     case count(generation: Int, prefix: String)
     case scanKeys(generation: Int, scanGeneration: Int, prefix: String, after: String?, scanned: Int)
     case loadEntry(String)
+    /// Searches the entries after `after` (a chunk) for keys and values containing `query`.
+    case search(generation: Int, query: String, after: String?, scanned: Int)
     case loadNodes
     case loadPeers
     case loadRequests
@@ -25,8 +33,6 @@ enum Command: Sendable, Equatable {
     case revoke(writer: String, name: String)
     /// Deletes this database's data from the device (only after it was revoked).
     case removeLocalData
-    /// Applies blocks other processes stored (a `hypha put` beside the app).
-    case catchUp
     /// Wipes the keys and forgets decrypted data (idle lock).
     case lock
     case quit

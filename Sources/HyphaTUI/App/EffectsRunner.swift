@@ -29,7 +29,14 @@ final class EffectsRunner: @unchecked Sendable {
         self.backend = backend
         self.environment = environment
         self.post = post
-        backend.setEventHandler { event in post(.backend(event)) }
+        backend.setEventHandler { event in
+            // Changes go in as the same message as in-process ones, so the inbox merges them.
+            if case let .databaseChanged(membership) = event {
+                post(.databaseChanged(membership: membership))
+            } else {
+                post(.backend(event))
+            }
+        }
     }
 
     /// Runs `command` on the effects queue; its results arrive through `post`.
@@ -55,6 +62,13 @@ final class EffectsRunner: @unchecked Sendable {
         case .generatePassphrase: return generatePassphrase()
         case let .createNode(domain, name, secret): return createNode(domain: domain, name: name, secret: secret)
         case let .join(domain, secret, peer, name): return join(domain: domain, secret: secret, peer: peer, name: name)
+        case .abandonJoin: return [.joinAbandoned(failure: releaseNode(removingIfNeverSynced: true))]
+        case .startOver:
+            guard let database, (try? database.heads())?.isEmpty == true else {
+                return [.unlockFailed("This node holds data from a peer: it is not started over.")]
+            }
+            if let failure = releaseNode(removingIfNeverSynced: true) { return [.unlockFailed("Could not start over: \(failure)")] }
+            return [.nodeMissing]
         case let .loadPage(generation, prefix, page, after):
             return reading { db in
                 let rows = try db.list(prefix: prefix, after: after, limit: EntriesIndex.pageSize, values: true)
@@ -69,6 +83,14 @@ final class EffectsRunner: @unchecked Sendable {
                                              anchors: EntriesIndex.anchors(in: keys, scannedBefore: scanned),
                                              lastKey: keys.last ?? after, scanned: scanned + keys.count,
                                              done: keys.count < EntriesIndex.scanChunk))]
+            }
+        case let .search(generation, query, after, scanned):
+            return reading { db in
+                let chunk = try db.list(prefix: "", after: after, limit: SearchState.chunk, values: true)
+                let needle = SearchState.fold(query)
+                let matches = chunk.filter { SearchState.matches($0, needle: needle) }
+                return [.searched(SearchStep(generation: generation, matches: matches, lastKey: chunk.last?.key ?? after,
+                                             scanned: scanned + chunk.count, done: chunk.count < SearchState.chunk))]
             }
         case let .loadEntry(key):
             return reading { db in [.entryLoaded(key: key, detail: try db.entry(key))] }
@@ -98,9 +120,6 @@ final class EffectsRunner: @unchecked Sendable {
             }
         case .removeLocalData:
             return [.localDataRemoved(failure: removeLocalData())]
-        case .catchUp:
-            try? database?.catchUpView()
-            return []
         case .lock:
             wipeKeys()
             return [.locked]
@@ -117,9 +136,12 @@ final class EffectsRunner: @unchecked Sendable {
         do {
             let config = try directory.loadConfig()
             LogSetup.bootstrap(file: directory.logURL)
-            database = try directory.openDatabase(config: config)
+            let database = try directory.openDatabase(config: config)
+            self.database = database
             self.config = config
-            return [.nodeOpened(summary(config))]
+            var summary = summary(config)
+            summary.neverSynced = (try? database.heads())?.isEmpty ?? false
+            return [.nodeOpened(summary)]
         } catch {
             return [.nodeFailed(Self.describe(error))]
         }
@@ -263,6 +285,7 @@ final class EffectsRunner: @unchecked Sendable {
     private func nodes(_ database: HyphaDatabase) -> Message {
         let own = keys?.device?.publicKey
         guard let writers = try? database.writers() else { return .nodesLoaded([], writable: false) }
+        let names = Dictionary(writers.map { ($0.key, $0.name) }, uniquingKeysWith: { a, _ in a })
         let rows = writers.map { writer -> NodeRow in
             let status: NodeRow.Status
             switch writer.status {
@@ -272,7 +295,10 @@ final class EffectsRunner: @unchecked Sendable {
             }
             return NodeRow(name: writer.name.map { Sanitise.forTerminal($0, limit: 40) } ?? writer.key.shortHex,
                            key: writer.key.hex, status: status, isThisNode: writer.key == own, requestID: nil,
-                           forkedAt: writer.forkedAt)
+                           forkedAt: writer.forkedAt,
+                           addedBy: writer.addedBy.flatMap { $0 == writer.key ? nil : $0 }.map { key in
+                               (names[key] ?? nil).map { Sanitise.forTerminal($0, limit: 40) } ?? key.shortHex
+                           })
         }
         var revocation: Revocation?
         if let own, case let .revoked(by, on)? = try? database.revocation(of: own) {
@@ -280,6 +306,23 @@ final class EffectsRunner: @unchecked Sendable {
         }
         let writable = revocation == nil && writers.contains { $0.key == own && $0.status == .authorised && $0.forkedAt == nil }
         return .nodesLoaded(rows, writable: writable, revocation: revocation)
+    }
+
+    /// Stops the backend, wipes the keys and lets go of the database; when it never received
+    /// anything from a peer, deletes its files too. Returns why not, if they could not go.
+    private func releaseNode(removingIfNeverSynced: Bool) -> String? {
+        let neverSynced = database.flatMap { try? $0.heads() }?.isEmpty ?? false
+        backend.shutdown()
+        wipeKeys()
+        database = nil
+        config = nil
+        guard removingIfNeverSynced, neverSynced else { return nil }
+        do {
+            try LocalData.remove(in: directory)
+            return nil
+        } catch {
+            return Self.describe(error)
+        }
     }
 
     /// Deletes this database's files from the device once it was revoked: the network stops,
@@ -313,7 +356,8 @@ extension Command {
     /// The entry-index generation an index read belongs to.
     var indexGeneration: Int? {
         switch self {
-        case let .loadPage(generation, _, _, _), let .count(generation, _), let .scanKeys(generation, _, _, _, _):
+        case let .loadPage(generation, _, _, _), let .count(generation, _), let .scanKeys(generation, _, _, _, _),
+             let .search(generation, _, _, _):
             return generation
         default:
             return nil

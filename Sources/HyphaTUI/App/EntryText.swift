@@ -28,6 +28,29 @@ enum EntryText {
             .map { Sanitise.forTerminal(String($0), limit: 1000) }
     }
 
+    /// A value's lines wrapped to `width` for the detail pane, at most `maxRows`; when some of it
+    /// does not fit, the last row ends with "…" so a cut value never looks whole.
+    static func rows(_ value: [UInt8]?, width: Int, maxRows: Int) -> [String] {
+        guard width > 1, maxRows > 0 else { return [] }
+        var rows: [String] = []
+        var cut = false
+        let source = lines(value, maxLines: maxRows + 1)
+        for (i, line) in source.enumerated() {
+            if i == maxRows { cut = true; break }
+            let wrapped = line.isEmpty ? [""] : TextWidth.wrap(line, width: width)
+            rows += wrapped
+            if rows.count > maxRows { cut = true; break }
+        }
+        // A line cut by the 1000-character limit of `lines` is cut too.
+        if !cut, let value, value.count > 0, source.count <= maxRows,
+           source.contains(where: { $0.count >= 1000 }) { cut = true }
+        guard cut || rows.count > maxRows else { return rows }
+        rows = Array(rows.prefix(maxRows))
+        let last = rows[rows.count - 1]
+        rows[rows.count - 1] = TextWidth.of(last) < width ? last + "…" : TextWidth.truncate(last, to: width - 1) + "…"
+        return rows
+    }
+
     /// The node that wrote a version: its name, else its key's short form.
     static func writer(_ version: EntryVersion) -> String {
         version.writerName.map { Sanitise.forTerminal($0, limit: 40) } ?? version.writer.shortHex

@@ -5,14 +5,25 @@ import Widgets
 enum KeyBindings {
     static let everywhere: [KeyHint] = [
         KeyHint("Tab Shift-Tab", "next / previous pane"),
+        KeyHint("click, wheel", "focus a pane and select a row; scroll"),
         KeyHint("?", "this help"),
         KeyHint("q", "quit (asks only when an edit is unsaved)"),
+    ]
+
+    /// The one rule for leaving things, the same on every screen.
+    static let leaving: [KeyHint] = [
+        KeyHint("Esc", "back one step: closes help, a dialog (its"),
+        KeyHint("", "safe answer), the editor (asks first), the"),
+        KeyHint("", "search; never quits"),
+        KeyHint("q", "quits when browsing; closes help and dialogs"),
+        KeyHint("Ctrl-C", "quits, except in the editor, the search,"),
+        KeyHint("", "help and dialogs, where it is Esc"),
     ]
 
     static let entries: [KeyHint] = [
         KeyHint("↑↓ PgUp PgDn", "move"),
         KeyHint("Home End", "first / last entry"),
-        KeyHint("/", "filter by key prefix (Enter keeps it, Esc clears it)"),
+        KeyHint("/", "search keys and values (Enter keeps, Esc clears)"),
         KeyHint("a", "add an entry"),
         KeyHint("Enter e", "edit the selected entry"),
         KeyHint("d", "delete the selected entry (asks first)"),
@@ -20,7 +31,7 @@ enum KeyBindings {
 
     static let detail: [KeyHint] = [
         KeyHint("↑↓", "choose a version of a conflict"),
-        KeyHint("Enter k", "keep the chosen version (resolves the conflict)"),
+        KeyHint("Enter k", "keep the chosen version (resolves it)"),
         KeyHint("e", "edit the chosen version"),
     ]
 
@@ -30,26 +41,31 @@ enum KeyBindings {
     ]
 
     static let revoked: [KeyHint] = [
-        KeyHint("X", "remove this database's data from this device (asks; Keep is the default)"),
+        KeyHint("X", "remove this database from this device (asks)"),
     ]
 
     static let editor: [KeyHint] = [
         KeyHint("Ctrl-S F2", "save"),
         KeyHint("Tab", "key / value (when adding)"),
-        KeyHint("Esc", "close (asks when there are changes)"),
+        KeyHint("Esc Ctrl-C", "close (asks when there are changes)"),
         KeyHint("Ctrl-A Ctrl-E", "line start / end"),
-        KeyHint("Ctrl-W Ctrl-U Ctrl-K", "delete word / to start / to end"),
+        KeyHint("Ctrl-W Ctrl-U", "delete word / to line start"),
+        KeyHint("Ctrl-K", "delete to line end"),
+        KeyHint("paste", "inserted as text (bracketed paste)"),
     ]
 
     static let alerts: [KeyHint] = [
-        KeyHint("a", "authorise (in the Authorise alert)"),
-        KeyHint("d Esc", "deny (the default)"),
-        KeyHint("y n", "confirm / cancel other alerts (Enter takes the highlighted button)"),
+        KeyHint("a / d", "authorise / deny (in the Authorise alert)"),
+        KeyHint("Esc q", "later: the request stays pending (Nodes)"),
+        KeyHint("y / n", "confirm / cancel other dialogs"),
+        KeyHint("Esc q", "cancel other dialogs (the safe answer)"),
+        KeyHint("Enter Tab", "take / switch the highlighted button"),
     ]
 
     static func helpOverlay(state: ScrollState = ScrollState()) -> HelpOverlay {
         HelpOverlay(title: "Keys", sections: [
             HelpSection("Everywhere", everywhere),
+            HelpSection("Esc, q and Ctrl-C", leaving),
             HelpSection("Entries", entries),
             HelpSection("Detail", detail),
             HelpSection("Nodes", nodes),
@@ -61,18 +77,23 @@ enum KeyBindings {
 
     /// The hint bar for what has the keyboard now.
     static func hints(for state: MainState) -> [KeyHint] {
-        if state.modal != nil { return [KeyHint("Enter", "choose"), KeyHint("Esc", "cancel"), KeyHint("Tab", "switch button")] }
+        if let modal = state.modal {
+            if case .authorise = modal.purpose {
+                return [KeyHint("a", "authorise"), KeyHint("d", "deny"), KeyHint("Esc", "later"), KeyHint("Tab", "switch button")]
+            }
+            return [KeyHint("Enter", "choose"), KeyHint("Esc", "cancel"), KeyHint("Tab", "switch button")]
+        }
         if state.help != nil { return [KeyHint("↑↓", "scroll"), KeyHint("Esc", "close")] }
         if state.editor != nil {
             return [KeyHint("Ctrl-S", "save"), KeyHint("Esc", "close"), KeyHint("Tab", "key/value"), KeyHint("Enter", "new line")]
         }
-        if state.filter != nil { return [KeyHint("type", "key prefix"), KeyHint("Enter", "keep"), KeyHint("Esc", "clear")] }
+        if state.filter != nil { return [KeyHint("type", "key or value text"), KeyHint("Enter", "keep"), KeyHint("Esc", "clear")] }
         let common = [KeyHint("Tab", "pane"), KeyHint("?", "help"), KeyHint("q", "quit")]
         // A revoked device only reads: the one thing left to do is let its data go.
         if state.revocation != nil { return [KeyHint("X", "remove local data"), KeyHint("/", "filter")] + common }
         switch state.focus {
         case .entries:
-            return [KeyHint("/", "filter"), KeyHint("a", "add"), KeyHint("e", "edit"), KeyHint("d", "delete")] + common
+            return [KeyHint("/", "search"), KeyHint("a", "add"), KeyHint("e", "edit"), KeyHint("d", "delete")] + common
         case .detail:
             if state.detail.entry?.isConflict == true {
                 return [KeyHint("↑↓", "version"), KeyHint("Enter", "keep"), KeyHint("e", "edit")] + common

@@ -20,6 +20,8 @@ enum Message: Sendable, Equatable {
     case createFailed(String)
     case joinStarted(UnlockedNode)
     case joinFailed(String)
+    /// The join was undone (Esc on the waiting screen); `failure` when the files stayed.
+    case joinAbandoned(failure: String?)
     case locked
 
     // Data
@@ -27,6 +29,7 @@ enum Message: Sendable, Equatable {
     case counted(generation: Int, prefix: String, count: Int)
     case keysScanned(KeyScan)
     case entryLoaded(key: String, detail: EntryDetail?)
+    case searched(SearchStep)
     /// The writers; `revocation` is set when this device was revoked.
     case nodesLoaded([NodeRow], writable: Bool, revocation: Revocation? = nil)
     case peersLoaded([PeerRow], listen: String?)
@@ -52,6 +55,9 @@ struct NodeSummary: Sendable, Equatable {
     var isAlwaysOn: Bool
     /// Seconds without a key press before the keys are wiped.
     var lockAfter: Double
+    /// The database holds nothing at all: a join whose peer never sent anything (a wrong
+    /// passphrase or domain, an unreachable peer). Such a directory may be started over.
+    var neverSynced = false
 
     var shortID: String { String(databaseID.prefix(8)) }
 }
@@ -101,6 +107,8 @@ struct NodeRow: Sendable, Equatable {
     var requestID: String?
     /// Where the writer's log forked (a copy of its data directory wrote too), if it did.
     var forkedAt: UInt64? = nil
+    /// Who added it (a node name, sanitised, or a short key); nil for the first node.
+    var addedBy: String? = nil
 }
 
 /// This device was revoked: by whom (a node name, sanitised) and on which day (UTC).

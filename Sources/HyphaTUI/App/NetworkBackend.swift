@@ -9,7 +9,22 @@ final class NetworkBackend: NodeBackend {
     private struct State {
         var handler: (@Sendable (BackendEvent) -> Void)?
         var runtime: NodeRuntime?
+        /// The peers this node dials, in order, and what became of each.
+        var dialled: [String] = []
+        var tracks: [String: Track] = [:]
     }
+
+    /// The last thing known about a peer's connection.
+    private struct Track {
+        var lastError: String?
+        /// When the next attempt is due (seconds since 1970).
+        var retryAt: Double?
+        /// Entries still to fetch from it, from the last progress report.
+        var behind: UInt64?
+    }
+
+    /// What the dialler says when the peer closed after the capability, before the session opened.
+    static let closedBeforeOpen = "the connection closed before the session opened"
     private let state = Mutex(State())
     private let listen: String?
     private let extraPeers: [String]
@@ -36,10 +51,15 @@ final class NetworkBackend: NodeBackend {
         for peer in extraPeers where !config.peers.contains(peer) { config.peers.append(peer) }
         if config.peers != node.config.peers { try node.directory.save(config) }
         let writable = try node.keys.device.map { try node.database.status(of: $0.publicKey) == .authorised } ?? false
+        let dialled = unique(peers)
         let runtime = NodeRuntime(config: config, database: node.database, keys: node.keys,
-                                  options: .command(config: config, listen: nil, peers: unique(peers), writable: writable))
+                                  options: .command(config: config, listen: nil, peers: dialled, writable: writable))
         runtime.observe { [weak self] event in self?.forward(event) }
-        state.withLock { $0.runtime = runtime }
+        state.withLock {
+            $0.runtime = runtime
+            $0.dialled = dialled.map(\.description)
+            $0.tracks = [:]
+        }
         try startListening(runtime, config: config)
     }
 
@@ -91,12 +111,43 @@ final class NetworkBackend: NodeBackend {
         state.withLock { $0.runtime }?.joinStatus.flatMap(Self.appStatus)
     }
 
+    /// Connected peers, then every dialled peer that is not connected (connecting, or retrying
+    /// with the last error), so a saved peer that cannot be reached still shows.
     func peers() -> [PeerRow] {
-        (state.withLock { $0.runtime }?.peers() ?? []).map {
-            PeerRow(address: $0.address, transport: $0.transport == .websocket ? "ws" : "tcp",
-                    nodeName: Sanitise.forTerminal($0.nodeName, limit: 40) + ($0.flags.contains(.alwaysOn) ? " (always-on)" : ""),
-                    syncState: $0.syncState.rawValue)
+        let (runtime, dialled, tracks) = state.withLock { ($0.runtime, $0.dialled, $0.tracks) }
+        let now = Date().timeIntervalSince1970
+        let infos = runtime?.peers() ?? []
+        let connected = infos.map { info -> PeerRow in
+            let behind = tracks[info.address]?.behind
+            return PeerRow(address: Sanitise.forTerminal(info.address, limit: 80), transport: info.transport == .websocket ? "ws" : "tcp",
+                           nodeName: Sanitise.forTerminal(info.nodeName, limit: 40) + (info.flags.contains(.alwaysOn) ? " (always-on)" : ""),
+                           state: info.syncState == .synced ? .synced : .syncing(behind: behind),
+                           direction: info.direction == .inbound ? "in" : "out")
         }
+        let connectedAddresses = Set(infos.map(\.address))
+        let waiting = dialled.filter { !connectedAddresses.contains($0) }.map { address -> PeerRow in
+            let track = tracks[address]
+            let transport = address.hasPrefix("ws://") || address.hasPrefix("wss://") ? "ws" : "tcp"
+            let state: PeerRow.State = track?.retryAt.map { .retrying(retryInSeconds: max(0, $0 - now)) } ?? .connecting
+            return PeerRow(address: Sanitise.forTerminal(address, limit: 80), transport: transport, nodeName: nil, state: state,
+                           direction: "out", lastError: track?.lastError)
+        }
+        return connected + waiting
+    }
+
+    /// A short reason for a failed attempt, from the dialler's error text.
+    static func describe(failure reason: String) -> (text: String, wrongDatabase: Bool) {
+        if reason == closedBeforeOpen {
+            return ("this peer does not serve the database your passphrase derives: check the passphrase and domain", true)
+        }
+        let lower = reason.lowercased()
+        if lower.contains("refused") { return ("connection refused", false) }
+        if lower.contains("timed out") || lower.contains("timeout") { return ("no answer (timed out)", false) }
+        if lower.contains("unreachable") { return ("network unreachable", false) }
+        if lower.contains("name") && (lower.contains("resolv") || lower.contains("lookup") || lower.contains("known")) {
+            return ("the host name does not resolve", false)
+        }
+        return (Sanitise.forTerminal(reason, limit: 120), false)
     }
 
     func pendingRequests() -> [RequestRow] {
@@ -146,7 +197,29 @@ final class NetworkBackend: NodeBackend {
 
     private func forward(_ event: NodeEvent) {
         switch event {
-        case .peerConnected, .peerDisconnected, .syncProgress, .listening, .connectFailed:
+        case let .connectFailed(address, reason, retry):
+            let failure = Self.describe(failure: reason)
+            state.withLock {
+                $0.tracks[address, default: Track()].lastError = failure.text
+                $0.tracks[address, default: Track()].retryAt = Date().timeIntervalSince1970 + retry
+            }
+            emit(.connection(PeerConnection(address: Sanitise.forTerminal(address, limit: 80),
+                                            state: .failed(reason: failure.text, retryInSeconds: retry,
+                                                           wrongDatabase: failure.wrongDatabase))))
+            emit(.peersChanged)
+        case let .peerConnected(info):
+            state.withLock { $0.tracks[info.address] = Track() }
+            emit(.connection(PeerConnection(address: Sanitise.forTerminal(info.address, limit: 80), state: .connected)))
+            emit(.peersChanged)
+        case let .peerDisconnected(address, reason):
+            state.withLock {
+                $0.tracks[address, default: Track()].lastError = Sanitise.forTerminal("disconnected: \(reason)", limit: 120)
+            }
+            emit(.peersChanged)
+        case let .syncProgress(peer, remaining):
+            state.withLock { $0.tracks[peer, default: Track()].behind = remaining }
+            emit(.peersChanged)
+        case .listening:
             emit(.peersChanged)
         case let .authorisationRequested(record):
             emit(.requestArrived(RequestRow(record)))
@@ -154,7 +227,14 @@ final class NetworkBackend: NodeBackend {
             emit(.requestsChanged)
         case let .joinStatus(status):
             if let status = Self.appStatus(status) { emit(.joinStatus(status)) }
-        case .databaseChanged, .ephemeralReceived, .notice:
+        case let .databaseChanged(change):
+            // The runtime's 50 ms data_version poll sees commits by other processes (and has
+            // already applied them to the view): those carry no heads. In-process commits
+            // (ours, blocks from peers) reach the app through its own database observer.
+            if change.heads.isEmpty, change.viewChanged || change.membershipChanged {
+                emit(.databaseChanged(membership: change.membershipChanged))
+            }
+        case .ephemeralReceived, .notice:
             break
         }
     }

@@ -60,6 +60,12 @@ enum BackendEvent: Sendable, Equatable {
     /// Requests were decided, expired or superseded.
     case requestsChanged
     case joinStatus(JoinStatus)
+    /// A peer this node dials connected, or failed to (what the join screen and the peers
+    /// pane show while it retries).
+    case connection(PeerConnection)
+    /// The database changed outside this process (another process committed, seen by polling
+    /// `PRAGMA data_version` every 50 ms), or in it; the app reloads what it shows.
+    case databaseChanged(membership: Bool)
 }
 
 /// Where a join stands, on the joining node.
@@ -74,14 +80,50 @@ enum JoinStatus: Sendable, Equatable {
     case failed(String)
 }
 
-/// A connected (or wanted) peer, as the peers pane shows it.
+/// What happened to a connection this node dials.
+struct PeerConnection: Sendable, Equatable {
+    enum State: Sendable, Equatable {
+        case connected
+        /// `wrongDatabase`: the peer accepted the connection and closed it right after this
+        /// node asked for its database (the capability the passphrase derives), which is what a
+        /// peer that does not hold that database does.
+        case failed(reason: String, retryInSeconds: Double, wrongDatabase: Bool)
+    }
+
+    var address: String
+    var state: State
+}
+
+/// A connected or configured peer, as the peers pane shows it.
 struct PeerRow: Sendable, Equatable {
+    enum State: Sendable, Equatable {
+        case connecting
+        /// Not connected; the next attempt is `retryInSeconds` after the rows were read.
+        case retrying(retryInSeconds: Double)
+        /// Connected; `behind`: entries (blocks) still to fetch, when known.
+        case syncing(behind: UInt64?)
+        case synced
+    }
+
     var address: String
     /// "tcp" or "ws".
     var transport: String
     var nodeName: String?
-    /// "connecting", "syncing 120/400", "synced".
-    var syncState: String
+    var state: State
+    /// "in" (it dialled us) or "out" (we dial it).
+    var direction: String = "out"
+    /// Why the last attempt failed, sanitised, one line.
+    var lastError: String?
+
+    /// "connecting", "syncing", "synced", "retrying": for tests and `hypha peers`-like text.
+    var syncState: String {
+        switch state {
+        case .connecting: return "connecting"
+        case .retrying: return "retrying"
+        case .syncing: return "syncing"
+        case .synced: return "synced"
+        }
+    }
 }
 
 /// An authorisation request waiting for a decision.

@@ -9,8 +9,20 @@ enum NodeJoining {
                         passphrase: SecureBytes, peers: [String]) throws -> OpenNode {
         var config: NodeConfig
         let keys: IdentityKeys
-        if directory.exists {
-            config = try directory.loadConfig()
+        var existing = directory.exists ? try directory.loadConfig() : nil
+        // A directory that an earlier join bound to a database no peer ever confirmed (nothing
+        // replicated: a wrong passphrase or domain, an unreachable peer) is replaced.
+        if let old = existing, old.role == .full, try neverSynced(directory, old) {
+            let derivesSame = old.domain == canonicalDomain
+                && (try? Identity.derive(passphrase: passphrase, domain: canonicalDomain, deviceID: old.device))
+                    .map { derived in defer { derived.wipe() }; return derived.databaseID.hex == old.database } == true
+            if !derivesSame {
+                try LocalData.remove(in: directory)
+                existing = nil
+            }
+        }
+        if let existing {
+            config = existing
             guard config.role == .full, config.domain == canonicalDomain else {
                 throw DataDirectoryError.alreadyExists(directory.url.path)
             }
@@ -36,5 +48,11 @@ enum NodeJoining {
         let database = try directory.openDatabase(config: config)
         try database.unlock(keys)
         return OpenNode(directory: directory, config: config, database: database, keys: keys)
+    }
+
+    /// Whether the node in `directory` holds nothing at all (no log of any writer).
+    static func neverSynced(_ directory: DataDirectory, _ config: NodeConfig) throws -> Bool {
+        let database = try directory.openDatabase(config: config)
+        return try database.heads().isEmpty
     }
 }

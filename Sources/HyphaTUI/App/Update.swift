@@ -38,6 +38,8 @@ enum App {
             if model.isQuitting { return [] }
             return handle(key, &model)
         case .nodeMissing:
+            if model.node?.neverSynced == true { notify(&model, "Started over: the unfinished join's files were deleted.") }
+            model.node = nil
             model.screen = .welcome(WelcomeState())
         case let .nodeOpened(summary):
             model.node = summary
@@ -85,7 +87,11 @@ enum App {
             let outcome = JoinScreen.receive(message, &state, &model)
             return Outcome(outcome.commands, screen: outcome.screen ?? .join(state))
         case var .joinWaiting(state):
-            JoinScreen.receive(message, &state)
+            if case let .joinAbandoned(failure) = message {
+                model.node = nil
+                return Outcome(screen: JoinScreen.abandoned(state, failure: failure, model: model))
+            }
+            JoinScreen.receive(message, &state, now: model.now)
             return Outcome(screen: .joinWaiting(state))
         case var .main(state):
             let commands = MainScreen.receive(message, &state, &model)
@@ -101,7 +107,7 @@ enum App {
             case .starting:
                 return Outcome(key == .ctrl("c") ? quit(&model) : [])
             case .failed:
-                return Outcome(key == .char("q") || key == .esc || key == .enter ? quit(&model) : [])
+                return Outcome(key == .char("q") || key == .esc || key == .enter || key == .ctrl("c") ? quit(&model) : [])
             case var .welcome(state):
                 let outcome = WelcomeScreen.handle(key, &state, &model)
                 return Outcome(outcome.commands, screen: outcome.screen ?? .welcome(state))
@@ -156,15 +162,12 @@ enum App {
     private static func tick(_ model: inout AppModel, now: Double) -> [Command] {
         model.now = now
         if let notice = model.notice, notice.until <= now { model.notice = nil }
-        guard case var .main(state) = model.screen else { return [] }
+        guard case .main = model.screen else { return [] }
         let lockAfter = model.node?.lockAfter ?? Double(IdleLock.defaultMinutes * 60)
         if now - model.lastActivity >= lockAfter {
             return lock(&model, reason: "Locked after \(IdleLock.describe(lockAfter)) without a key press.")
         }
-        guard now - state.lastCatchUp >= MainScreen.catchUpInterval else { return [] }
-        state.lastCatchUp = now
-        model.screen = .main(state)
-        return [.catchUp]
+        return []
     }
 
     /// Wipes the keys and drops every decrypted value with the main screen's state.

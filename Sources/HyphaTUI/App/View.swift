@@ -10,7 +10,7 @@ extension App {
         }
         switch model.screen {
         case .starting:
-            Spinner(frame: Int(model.now * 10), label: "Opening…")
+            Spinner(frame: Int(model.now * 10), label: "Opening the database…", frames: Spinner.ascii)
                 .render(in: buffer.area.centred(width: 20, height: 1), buffer: &buffer, theme: theme)
         case let .failed(reason):
             Form.screen(title: "Hypha", items: [.paragraph(reason, .danger)], hints: [KeyHint("q", "quit")],

@@ -32,6 +32,7 @@ struct Hypha: ParsableCommand {
         for peer in network.peers { _ = try PeerAddress(parsing: peer) }
         if let listen = network.listen { _ = try ListenAddress(parsing: listen) }
         try AppLauncher.open(dataDirectory: dataDirectory.resolved(),
-                             backend: NetworkBackend(listen: network.listen, peers: network.peers))
+                             backend: NetworkBackend(listen: network.listen, peers: network.peers),
+                             joinPeer: network.peers.first)
     }
 }

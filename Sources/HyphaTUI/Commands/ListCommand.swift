@@ -18,7 +18,7 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         let source = try EntrySources.open(dataDirectory, passphrase: passphrase)
         var objects: [[String: Any]] = []
-        try EntryPages.forEach(source, prefix: prefix.value) { summary in
+        try EntryPages.forEach(source, prefix: KeyText.nfc(prefix.value)) { summary in
             if json.enabled {
                 if summary.isConflict, let entry = try source.entry(summary.key) {
                     objects.append(EntryJSON.object(entry))

@@ -29,8 +29,12 @@ struct NodesCommand: ParsableCommand {
         Output.line("NAME\tKEY\tSTATUS\tADDED BY\tENTRIES")
         for w in writers {
             let name = Sanitise.forTerminal(w.name ?? "(no name)") + (w.key == local ? " (this node)" : "")
-            var status = w.status.rawValue
-            if let accepted = w.acceptedLength { status += " (first \(accepted) count)" }
+            // "revoked", as the app says (the engine's status is .removed).
+            var status = w.status == .removed ? "revoked" : w.status.rawValue
+            if let accepted = w.acceptedLength {
+                status += accepted == 0 ? " (none of its entries count)"
+                    : " (its first \(accepted) entr\(accepted == 1 ? "y counts" : "ies count"))"
+            }
             if let fork = w.forkedAt { status += " FORKED at \(fork)" }
             let addedBy = w.addedBy.map { names[$0].map { Sanitise.forTerminal($0) } ?? $0.shortHex } ?? "-"
             Output.line("\(name)\t\(w.key.shortHex)\t\(status)\t\(addedBy)\t\(w.length)")

@@ -69,12 +69,3 @@ enum ValueInput {
         return bytes
     }
 }
-
-/// Keys as typed, in Unicode NFC (so that "é" typed as one or two code points is one key).
-enum KeyText {
-    static func normalised(_ key: String) throws -> String {
-        let nfc = key.precomposedStringWithCanonicalMapping
-        try HyphaDatabase.validate(key: nfc)
-        return nfc
-    }
-}

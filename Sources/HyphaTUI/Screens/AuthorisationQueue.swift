@@ -67,7 +67,8 @@ enum AuthorisationQueue {
     /// Opens the next alert when no other alert, help or text input has the keyboard.
     static func presentNext(_ state: inout MainState, now: Double) {
         guard state.modal == nil, state.help == nil, !state.isTyping,
-              let next = state.answerableRequests.first(where: { !state.answered.contains($0.id) }) else { return }
+              let next = state.answerableRequests.first(where: { !state.answered.contains($0.id) && !state.postponed.contains($0.id) })
+        else { return }
         open(next, &state, now: now)
     }
 

@@ -87,7 +87,9 @@ enum CreateScreen {
             state.step = .generating
             return Outcome([.generatePassphrase])
         default:
-            if state.formFocus == 0 { _ = state.domain.handle(key) } else { _ = state.name.handle(key) }
+            // A correction clears the error it answers.
+            let changed = state.formFocus == 0 ? state.domain.handle(key) : state.name.handle(key)
+            if changed { state.error = nil }
             return Outcome()
         }
     }
@@ -116,7 +118,7 @@ enum CreateScreen {
             state.error = nil
             return Outcome([.createNode(domain: state.canonicalDomain, name: state.validName, passphrase: secret)])
         default:
-            _ = state.confirmFields[state.confirmFocus].handle(key)
+            if state.confirmFields[state.confirmFocus].handle(key) { state.error = nil }
             return Outcome()
         }
     }
@@ -179,8 +181,11 @@ enum CreateScreen {
             if state.step == .deriving {
                 items = [.paragraph("Creating the database…", .text), .blank] + FormItem.derivingKeys(now: model.now)
             }
-            hints = [KeyHint("Tab", "next word"), KeyHint("Enter", "create"), KeyHint("Esc", "show the words again")]
+            // While the keys are derived nothing but quitting does anything.
+            hints = state.step == .deriving ? [KeyHint("Ctrl-C", "quit")]
+                : [KeyHint("Tab", "next word"), KeyHint("Enter", "create"), KeyHint("Esc", "show the words again")]
         }
+        if state.step == .generating { hints = [KeyHint("Ctrl-C", "quit")] }
         if state.step == .generating {
             items += [.blank, .spinner("Generating a passphrase…", now: model.now)]
         }

@@ -37,7 +37,9 @@ enum EditorKeys {
 
     private static func save(_ editor: inout EditorState, _ state: MainState, _ model: inout AppModel) -> [Command] {
         guard !editor.isSaving else { return [] }
-        let key = editor.targetKey
+        // Keys are stored in NFC, so "é" typed as e + U+0301 is the same key as "é".
+        // (An entry being edited keeps its key exactly as stored.)
+        let key = editor.mode == .add ? KeyText.nfc(editor.targetKey) : editor.targetKey
         guard !key.isEmpty else {
             App.notify(&model, "The key is empty.", role: .statusWarning)
             editor.keyFocused = true

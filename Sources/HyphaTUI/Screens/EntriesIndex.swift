@@ -96,6 +96,17 @@ struct EntriesIndex: Equatable {
         return (first...last).compactMap { requestPage($0) }
     }
 
+    /// The load command for the page that holds `key` (or would), if the scan got that far.
+    mutating func requestPage(holding key: String) -> Command? {
+        var low = 0, high = anchors.count
+        while low < high {
+            let mid = (low + high) / 2
+            if Self.precedes(anchors[mid], key) { low = mid + 1 } else { high = mid }
+        }
+        guard low < anchors.count || scan.done else { return nil }
+        return requestPage(low)
+    }
+
     private mutating func requestPage(_ page: Int) -> Command? {
         if let loaded = pages[page], !loaded.stale { return nil }
         guard !requested.contains(page), let start = start(ofPage: page) else { return nil }
@@ -176,6 +187,30 @@ struct EntriesIndex: Equatable {
     private mutating func markStale() {
         for key in pages.keys { pages[key]?.stale = true }
         requested.removeAll()
+    }
+}
+
+extension EntriesIndex {
+    /// Key order as the database sorts (bytes of UTF-8).
+    static func precedes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+
+    /// Where `key` is among the loaded, fresh pages: its row (`exact`), or the row of the
+    /// first key after it when it is gone. Nil when no fresh page covers that part of the
+    /// order (the caller waits for it to load).
+    func position(of key: String) -> (index: Int, exact: Bool)? {
+        for (number, page) in pages where !page.stale {
+            if let after = page.after, !Self.precedes(after, key) { continue }
+            let rows = page.rows
+            var low = 0, high = rows.count
+            while low < high {
+                let mid = (low + high) / 2
+                if Self.precedes(rows[mid].key, key) { low = mid + 1 } else { high = mid }
+            }
+            if low < rows.count { return (number * Self.pageSize + low, rows[low].key == key) }
+            // Past this page's last row: only an answer when this is the last page.
+            if rows.count < Self.pageSize, !rows.isEmpty { return (number * Self.pageSize + rows.count - 1, false) }
+        }
+        return nil
     }
 }
 

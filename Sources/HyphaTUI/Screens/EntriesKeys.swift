@@ -5,15 +5,18 @@ import Widgets
 /// versions it shows are what the write replaces); pressed before it loaded, they wait for it.
 enum EntriesKeys {
     static func handle(_ key: Key, _ state: inout MainState, _ model: inout AppModel) -> [Command] {
-        if state.list.handle(key, rowCount: state.entries.rowCount) { return [] }
+        if state.list.handle(key, rowCount: state.rowCount) {
+            MainScreen.selectionMoved(&state)
+            return []
+        }
         switch key {
         case .enter, .char("e"):
             return whenLoaded(.edit, &state, &model)
         case .char("d"), .delete:
             return whenLoaded(.delete, &state, &model)
         case .esc:
-            guard !state.entries.prefix.isEmpty else { return [] }
-            return FilterKeys.apply(prefix: "", &state)
+            guard state.search != nil else { return [] }
+            return FilterKeys.apply(query: "", &state)
         default:
             return []
         }
@@ -66,7 +69,7 @@ enum EntriesKeys {
     }
 }
 
-/// Keys while the filter (`/`) is being typed: the list follows every keystroke.
+/// Keys while the search (`/`) is being typed: the list follows every keystroke.
 enum FilterKeys {
     static func handle(_ key: Key, _ state: inout MainState) -> [Command] {
         guard var field = state.filter else { return [] }
@@ -76,25 +79,55 @@ enum FilterKeys {
             state.relayout(size: state.layout.size)
             return []
         case .esc:
+            // Clears the search and cancels it if it is still running; the selection stays.
             state.filter = nil
             state.relayout(size: state.layout.size)
-            return state.entries.prefix.isEmpty ? [] : apply(prefix: "", &state)
+            return state.search == nil ? [] : apply(query: "", &state)
         case .up, .down, .pageUp, .pageDown:
-            _ = state.list.handle(key, rowCount: state.entries.rowCount)
+            _ = state.list.handle(key, rowCount: state.rowCount)
+            MainScreen.selectionMoved(&state)
             return []
         default:
             let before = field.text
             guard field.handle(key) else { return [] }
             state.filter = field
-            return field.text == before ? [] : apply(prefix: field.text, &state)
+            return field.text == before ? [] : apply(query: field.text, &state)
         }
     }
 
-    /// Shows only keys starting with `prefix`: a new index generation, selection at the top.
-    static func apply(prefix: String, _ state: inout MainState) -> [Command] {
-        state.entries = EntriesIndex(prefix: prefix, generation: state.entries.generation + 1)
+    /// Lists the keys and values containing `query` (all entries when it is empty). A new
+    /// generation: whatever the previous search still had queued is dropped.
+    static func apply(query typed: String, _ state: inout MainState) -> [Command] {
+        let query = KeyText.nfc(typed)
+        let generation = state.entries.generation + 1
+        let total = state.entries.prefix.isEmpty ? state.entries.rowCount : nil
+        state.entries = EntriesIndex(prefix: "", generation: generation)
         state.list = ListState(viewportHeight: state.list.viewportHeight)
         state.relayout(size: state.layout.size)
-        return state.entries.startCommands()
+        guard !query.isEmpty else {
+            state.search = nil
+            return state.entries.startCommands()
+        }
+        let search = SearchState(query: query, generation: generation, total: total)
+        state.search = search
+        // The index keeps counting (for the progress) but loads no pages while searching.
+        return [.count(generation: generation, prefix: ""), search.command(after: nil)]
+    }
+}
+
+extension FilterKeys {
+    /// The database changed after a search finished: search again with a new generation, and
+    /// keep the matches on screen until the new search's first chunk replaces them.
+    static func research(_ state: inout MainState) -> [Command] {
+        guard var search = state.search else { return [] }
+        let generation = state.entries.generation + 1
+        state.entries = EntriesIndex(prefix: "", generation: generation)
+        search.generation = generation
+        search.scanned = 0
+        search.done = false
+        search.truncated = false
+        search.replacing = true
+        state.search = search
+        return [.count(generation: generation, prefix: ""), search.command(after: nil)]
     }
 }

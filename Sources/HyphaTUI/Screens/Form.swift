@@ -12,6 +12,8 @@ enum FormItem {
     case list([Line], ListState)
     case progress(ProgressBar)
     case spinner(Spinner)
+    /// A one-line note under the field above it, in the fields' column (cut with "…").
+    case note(String, Role)
 }
 
 /// A centred pane of labelled rows: the welcome, unlock, new-database and join screens.
@@ -70,6 +72,9 @@ struct Form: Widget {
             bar.render(in: rect, buffer: &buffer, theme: theme)
         case let .spinner(spinner):
             spinner.render(in: rect, buffer: &buffer, theme: theme)
+        case let .note(text, role):
+            let area = rect.inset(left: labelWidth)
+            buffer.put(TextWidth.truncate(text, to: area.width), x: area.x, y: area.y, maxWidth: area.width, style: theme[role])
         }
     }
 }
@@ -86,7 +91,7 @@ extension Form {
 extension FormItem {
     /// A spinner with `label`, animated from the model's clock.
     static func spinner(_ label: String, now: Double) -> FormItem {
-        .spinner(Spinner(frame: Int(now * 10), label: label))
+        .spinner(Spinner(frame: Int(now * 10), label: label, frames: Spinner.ascii))
     }
 
     /// The spinner and sliding bar shown while Argon2id derives the keys (~0.5 s).

@@ -33,8 +33,9 @@ struct MainLayout: Equatable {
         body = rows[2]
         hints = rows[3]
         if isWide {
-            // Half each: the detail pane needs the room for node, version id and time.
-            let columns = body.columns([.percent(50), .fill()])
+            // Half each: the detail pane needs the room for node, version id and time. With the
+            // peers or nodes focused, the right column widens so their rows show whole.
+            let columns = body.columns([.percent(focus == .peers || focus == .nodes ? 35 : 50), .fill()])
             entries = columns[0]
             let right = columns[1].rows([.fill(), .fixed(6), .fixed(7)])
             detail = right[0]

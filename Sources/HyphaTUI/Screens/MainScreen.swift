@@ -3,8 +3,6 @@ import Widgets
 
 /// Update for the main screen: keys, data arriving, engine and backend events.
 enum MainScreen {
-    /// How often the app applies blocks other processes stored.
-    static let catchUpInterval = 2.0
     /// Letter keys do nothing this long after an alert opens, so a person typing cannot
     /// answer an alert they have not read.
     static let alertGrace = 0.5
@@ -16,6 +14,10 @@ enum MainScreen {
     // MARK: Keys
 
     static func handle(_ key: Key, _ state: inout MainState, _ model: inout AppModel) -> [Command] {
+        var key = key
+        // Ctrl-C never loses work: in a dialog, the help, the editor or the filter it is Esc
+        // (the editor asks before unsaved text goes); only when browsing does it quit.
+        if key == .ctrl("c"), state.modal != nil || state.help != nil || state.isTyping { key = .esc }
         var commands: [Command]
         if state.modal != nil {
             commands = handleModal(key, &state, &model)
@@ -48,7 +50,7 @@ enum MainScreen {
             return []
         case .char("/"):
             state.focus = .entries
-            state.filter = TextFieldState(text: state.entries.prefix, maxLength: 256)
+            state.filter = TextFieldState(text: state.search?.query ?? "", maxLength: 256)
             state.relayout(size: model.size)
             return []
         case .char("a"):
@@ -58,6 +60,8 @@ enum MainScreen {
             return []
         case .char("X"):
             return RevokedDevice.askToRemoveData(&state, &model)
+        case let .mouse(event):
+            return MouseKeys.handle(event, &state, &model)
         default:
             break
         }
@@ -75,6 +79,9 @@ enum MainScreen {
         switch key {
         case .esc, .char("?"), .char("q"), .enter, .f(1):
             state.help = nil
+        case let .mouse(event) where event.kind != .press:
+            let lines = KeyBindings.helpOverlay().lineCount
+            for _ in 0..<3 { _ = state.help?.handle(event.kind == .wheelUp ? .up : .down, contentHeight: lines) }
         default:
             _ = state.help?.handle(key, contentHeight: KeyBindings.helpOverlay().lineCount)
         }
@@ -85,6 +92,16 @@ enum MainScreen {
         if case .authorise = modal.purpose, case .char = key, model.now - modal.openedAt < alertGrace {
             return []
         }
+        // Esc (or q) on an authorise alert answers nothing: the request stays pending, waits in
+        // the nodes pane (Enter answers it there) and does not pop up again by itself.
+        if case let .authorise(request) = modal.purpose, key == .esc || key == .char("q") {
+            state.modal = nil
+            state.postponed.insert(request.id)
+            App.notify(&model, "Request from \(request.nodeName) is still pending: answer it in the Nodes pane (Enter).")
+            return []
+        }
+        // q closes every other dialog like Esc: with its safe answer.
+        let key = key == .char("q") ? Key.esc : key
         guard let choice = modal.dialog.handle(key) else {
             state.modal = modal
             return []
@@ -142,7 +159,13 @@ enum MainScreen {
             state.entries.receive(result, keepingNear: state.list.selected)
         case let .counted(generation, prefix, count):
             guard prefix == state.entries.prefix else { break }
+            if state.search != nil {
+                if generation == state.entries.generation { state.search?.total = count }
+                break
+            }
             commands = state.entries.receive(count: count, generation: generation)
+        case let .searched(step):
+            commands = state.search?.receive(step) ?? []
         case let .keysScanned(step):
             commands = state.entries.receive(step)
         case let .entryLoaded(key, detail):
@@ -159,6 +182,8 @@ enum MainScreen {
             state.nodeList.clamp(rowCount: state.nodes.count)
         case let .peersLoaded(rows, listen):
             state.peers = rows
+            state.peersLoadedAt = model.now
+            state.peersKnown = true
             state.listenAddress = listen
             state.peerList.clamp(rowCount: rows.count)
         case let .requestsLoaded(rows):
@@ -166,7 +191,12 @@ enum MainScreen {
         case let .requestClosed(id, outcome):
             AuthorisationQueue.closed(&state, requestID: id, outcome, &model)
         case let .databaseChanged(membership):
-            commands = state.entries.invalidate()
+            if let search = state.search, search.done {
+                // Search again for what changed; the matches on screen stay until it reports.
+                commands = FilterKeys.research(&state)
+            } else if state.search == nil {
+                commands = state.entries.invalidate()
+            }
             if let key = state.detail.key { commands.append(.loadEntry(key)) }
             if membership { commands.append(.loadNodes) }
         case let .backend(event):
@@ -186,7 +216,7 @@ enum MainScreen {
             AuthorisationQueue.enqueue(&state, request)
             return []
         case .requestsChanged: return [.loadRequests, .loadNodes]
-        case .joinStatus: return []
+        case .joinStatus, .databaseChanged, .connection: return []
         }
     }
 
@@ -195,10 +225,13 @@ enum MainScreen {
     /// Loads the pages on screen, makes the detail pane follow the selection and opens the
     /// next authorisation alert when nothing else needs the keyboard.
     static func refresh(_ state: inout MainState, now: Double) -> [Command] {
-        let count = state.entries.rowCount
+        let count = state.rowCount
         state.list.clamp(rowCount: count)
-        let visible = state.list.visibleRows(rowCount: count, height: state.list.viewportHeight)
-        var commands = state.entries.requestPages(covering: visible)
+        var commands = followSelectedKey(&state, rowCount: count)
+        if state.search == nil {
+            let visible = state.list.visibleRows(rowCount: count, height: state.list.viewportHeight)
+            commands += state.entries.requestPages(covering: visible)
+        }
         let key = state.selectedEntry?.key
         if key != state.detail.key {
             state.detail = DetailState(key: key)
@@ -209,6 +242,42 @@ enum MainScreen {
     }
 }
 
+extension MainScreen {
+    /// Keeps the selection on the selected key: when fresh rows put another key at the
+    /// selected row, the selection moves to where that key is now (or, when it was deleted, to
+    /// the key after it). Until fresh rows arrive nothing moves.
+    static func followSelectedKey(_ state: inout MainState, rowCount: Int) -> [Command] {
+        // An empty or loading list (a new filter) keeps the wish for when rows arrive.
+        guard let selected = state.list.selected else { return [] }
+        let here = state.row(selected)?.key
+        guard let wanted = state.selectedKey else {
+            state.selectedKey = here
+            return []
+        }
+        guard here != wanted else { return [] }
+        if let search = state.search {
+            // Among the matches: the wanted key if it matches, else nothing moves.
+            guard let index = search.matches.firstIndex(where: { $0.key == wanted }) else {
+                if search.done { state.selectedKey = here }
+                return []
+            }
+            state.list.select(index, rowCount: rowCount)
+            return []
+        }
+        guard let found = state.entries.position(of: wanted) else {
+            return state.entries.requestPage(holding: wanted).map { [$0] } ?? []
+        }
+        state.list.select(found.index, rowCount: rowCount)
+        if !found.exact { state.selectedKey = state.entries.row(found.index)?.key }
+        return []
+    }
+
+    /// The person moved the selection: it now follows the key on the new row.
+    static func selectionMoved(_ state: inout MainState) {
+        state.selectedKey = state.selectedEntry?.key
+    }
+}
+
 extension MainState {
     /// Every node: the writers the membership knows, then requests waiting for approval (never
     /// a device that is already a writer, so no node shows as both).
@@ -216,5 +285,42 @@ extension MainState {
         writers + answerableRequests.map {
             NodeRow(name: $0.nodeName, key: $0.deviceKey, status: .pending, isThisNode: false, requestID: $0.id)
         }
+    }
+}
+
+/// The mouse on the main screen: a click focuses the pane under it and selects the row it hit;
+/// the wheel moves the selection of the pane under the pointer.
+enum MouseKeys {
+    static func handle(_ event: MouseEvent, _ state: inout MainState, _ model: inout AppModel) -> [Command] {
+        let layout = state.layout
+        let at = Position(x: event.x, y: event.y)
+        let panes: [(PaneID, Rect?)] = [(.entries, layout.entries), (.detail, layout.detail), (.peers, layout.peers),
+                                         (.nodes, layout.nodes)]
+        guard let (pane, area) = panes.first(where: { $0.1?.contains(at) == true }), let area else { return [] }
+        if event.kind == .press, state.focus != pane {
+            state.focus = pane
+            state.relayout(size: model.size)
+        }
+        switch pane {
+        case .entries:
+            let body = state.layout.entriesBody
+            if state.list.handle(event, line: event.y - body.y, rowCount: state.rowCount, height: body.height) {
+                MainScreen.selectionMoved(&state)
+            }
+        case .detail:
+            guard let entry = state.detail.entry, entry.isConflict else { return [] }
+            switch event.kind {
+            case .wheelUp: _ = state.detail.versions.handle(.up, rowCount: entry.versions.count)
+            case .wheelDown: _ = state.detail.versions.handle(.down, rowCount: entry.versions.count)
+            case .press: break
+            }
+        case .peers:
+            let inner = Pane.inner(area)
+            _ = state.peerList.handle(event, line: event.y - inner.y, rowCount: state.peers.count, height: inner.height)
+        case .nodes:
+            let inner = Pane.inner(area)
+            _ = state.nodeList.handle(event, line: event.y - inner.y, rowCount: state.nodes.count, height: inner.height)
+        }
+        return []
     }
 }

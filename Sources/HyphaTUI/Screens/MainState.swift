@@ -22,10 +22,19 @@ struct MainState: Equatable {
     var focus: PaneID = .entries
     var entries: EntriesIndex
     var list = ListState()
-    /// The filter being typed (`/`); the applied prefix is `entries.prefix`.
+    /// The key the person selected: the selection follows it when rows are inserted or
+    /// removed above it (by another node, another process), instead of staying on the row number.
+    var selectedKey: String?
+    /// The search being typed (`/`); the applied one is `search`.
     var filter: TextFieldState?
+    /// Keys and values containing the query (nil: the whole index is listed).
+    var search: SearchState?
     var detail = DetailState()
     var peers: [PeerRow] = []
+    /// When the peers were read (the retry countdowns count from it).
+    var peersLoadedAt: Double = 0
+    /// Whether the backend has said once where it listens and who its peers are.
+    var peersKnown = false
     var peerList = ListState()
     var writers: [NodeRow] = []
     var nodeList = ListState()
@@ -33,11 +42,12 @@ struct MainState: Equatable {
     var requests: [RequestRow] = []
     /// Requests answered here whose backend call may still be running.
     var answered: Set<String> = []
+    /// Requests whose alert was put off (Esc): pending, answered from the nodes pane.
+    var postponed: Set<String> = []
     var listenAddress: String?
     var editor: EditorState?
     var modal: MainModal?
     var help: ScrollState?
-    var lastCatchUp: Double = 0
     /// Set once this device learns it was revoked: it reads but no longer writes or approves.
     var revocation: Revocation?
     private(set) var layout: MainLayout
@@ -51,7 +61,7 @@ struct MainState: Equatable {
 
     /// The layout for a terminal size (the view and `relayout` share it).
     func makeLayout(size: Size) -> MainLayout {
-        MainLayout(size: size, focus: focus, filterShown: filter != nil || !entries.prefix.isEmpty,
+        MainLayout(size: size, focus: focus, filterShown: filter != nil || search != nil,
                    bannerRows: RevokedDevice.bannerLines(revocation, width: size.width).count)
     }
 
@@ -67,7 +77,7 @@ struct MainState: Equatable {
         }
     }
 
-    var selectedEntry: EntrySummary? { list.selected.flatMap(entries.row) }
+    var selectedEntry: EntrySummary? { list.selected.flatMap(row) }
 
     /// Whether a text input has the keyboard (alerts wait so typing cannot answer them).
     var isTyping: Bool { editor != nil || filter != nil }
@@ -135,9 +145,16 @@ struct EditorState: Equatable {
         return Set(current.versionIDs) != Set(shown)
     }
 
+    /// Whether closing would lose something (compares the whole text: for decisions, not frames).
     var isModified: Bool {
         if case .add = mode, !key.isEmpty { return true }
-        return value.text != original
+        return value.revision > 0 && value.text != original
+    }
+
+    /// Whether anything was typed since the editor opened: cheap, for the footer on every frame.
+    var isTouched: Bool {
+        if case .add = mode, !key.isEmpty { return true }
+        return value.revision > 0
     }
 
     var targetKey: String {

@@ -23,7 +23,7 @@ enum MainView {
         } else {
             EntriesView.render(state, layout: layout, into: &buffer, theme: theme)
             if let area = layout.detail { DetailView.render(state, in: area, into: &buffer, theme: theme) }
-            if let area = layout.peers { peersPane(state, in: area, into: &buffer, theme: theme) }
+            if let area = layout.peers { peersPane(state, model: model, in: area, into: &buffer, theme: theme) }
             if let area = layout.nodes { nodesPane(state, in: area, into: &buffer, theme: theme) }
         }
         if let modal = state.modal {
@@ -56,7 +56,10 @@ enum MainView {
         } else {
             left.append(state.node.writable ? Span("writable") : Span("read-only", role: .danger))
         }
-        var right: [Span] = [Span(state.listenAddress.map { "listening \($0)" } ?? "local only")]
+        // Until the backend first answers (a large database may still be opening) nothing is
+        // claimed about the network.
+        let network = state.listenAddress.map { "listening \($0)" } ?? (state.peersKnown ? "local only" : "starting…")
+        var right: [Span] = [Span(network, role: state.peersKnown ? .text : .dim)]
         let pending = state.answerableRequests.count
         if pending > 0 {
             right += [Span(" · "), Span("\(pending) pending request\(pending == 1 ? "" : "s")", role: .warning)]
@@ -64,20 +67,44 @@ enum MainView {
         return StatusBar(left: Line(left), right: Line(right))
     }
 
-    private static func peersPane(_ state: MainState, in area: Rect, into buffer: inout Buffer, theme: Theme) {
+    private static func peersPane(_ state: MainState, model: AppModel, in area: Rect, into buffer: inout Buffer, theme: Theme) {
         Pane(title: "Peers", focused: state.focus == .peers, footer: state.peers.isEmpty ? nil : "\(state.peers.count)")
             .render(in: area, buffer: &buffer, theme: theme)
         let peers = state.peers
-        ListView(rowCount: peers.count, state: state.peerList, focused: state.focus == .peers,
-                 emptyText: state.listenAddress == nil ? "No peers: this node runs locally." : "No peers connected.") { i in
-            // Most telling first, so a narrow pane cuts only the address.
-            let peer = peers[i]
-            return Line([Span(Sanitise.forTerminal(peer.nodeName ?? "?", limit: 24)),
-                         Span(" \(peer.syncState)", role: peer.syncState == "synced" ? .success : .dim),
-                         Span(" \(peer.transport)", role: .dim),
-                         Span(" \(Sanitise.forTerminal(peer.address, limit: 40))", role: .dim)])
+        let revoked = Set(state.writers.filter { $0.status == .revoked }.map(\.name))
+        let elapsed = model.now - state.peersLoadedAt
+        let empty = state.listenAddress.map { "No peers yet: they connect to \($0), or start with --peer host:port." }
+            ?? "No peers: this node runs locally."
+        ListView(rowCount: peers.count, state: state.peerList, focused: state.focus == .peers, emptyText: empty) { i in
+            // Most telling first, so a narrow pane cuts only the address and the error.
+            peerLine(peers[i], revoked: revoked, elapsed: elapsed)
         }
         .render(in: Pane.inner(area), buffer: &buffer, theme: theme)
+    }
+
+    /// One peer: who, its state (synced, syncing and how far behind, retrying in N s with the
+    /// last error, connecting), direction and transport, then the address.
+    static func peerLine(_ peer: PeerRow, revoked: Set<String>, elapsed: Double) -> Line {
+        var spans: [Span] = [Span(Sanitise.forTerminal(peer.nodeName ?? peer.address, limit: 40))]
+        if let name = peer.nodeName, revoked.contains(name) { spans.append(Span(" revoked", role: .danger)) }
+        switch peer.state {
+        case .synced:
+            spans.append(Span(" synced", role: .success))
+        case let .syncing(behind):
+            spans.append(Span(behind.map { $0 > 0 ? " syncing, behind by \(EntryText.count(Int($0)))" : " syncing" } ?? " syncing",
+                              role: .warning))
+        case .connecting:
+            spans.append(Span(" connecting…", role: .dim))
+        case let .retrying(seconds):
+            let left = max(0, Int((seconds - elapsed).rounded(.up)))
+            spans.append(Span(left > 0 ? " retrying in \(left) s" : " retrying now", role: .warning))
+        }
+        if let error = peer.lastError, peer.state != .synced {
+            spans.append(Span(": \(error == "connection refused" ? "refused" : error)", role: .danger))
+        }
+        spans.append(Span(" \(peer.direction) \(peer.transport)", role: .dim))
+        if peer.nodeName != nil { spans.append(Span(" \(Sanitise.forTerminal(peer.address, limit: 60))", role: .dim)) }
+        return Line(spans)
     }
 
     private static func nodesPane(_ state: MainState, in area: Rect, into buffer: inout Buffer, theme: Theme) {
@@ -96,6 +123,7 @@ enum MainView {
             }
             var spans = [Span(node.name), Span("  \(node.status.rawValue)", role: role)]
             if let at = node.forkedAt { spans.append(Span("  forked at \(at)", role: .danger)) }
+            if let by = node.addedBy, node.status != .pending { spans.append(Span("  added by \(by)", role: .dim)) }
             spans.append(Span(node.isThisNode ? "  this node" : "  \(node.key.prefix(8))", role: .dim))
             return Line(spans)
         }
@@ -103,34 +131,48 @@ enum MainView {
     }
 }
 
-/// The entries pane: a virtualised table over the index, with the filter row.
+/// The entries pane: a virtualised table over the index (or the search's matches), with the
+/// search row.
 enum EntriesView {
     static func render(_ state: MainState, layout: MainLayout, into buffer: inout Buffer, theme: Theme) {
         let index = state.entries
-        let count = index.rowCount
+        let count = state.rowCount
         var footer: String
         if let selected = state.list.selected, count > 0 {
             footer = "\(EntryText.count(selected + 1)) of \(EntryText.count(count))"
         } else {
-            footer = count == 0 && index.isScanComplete ? "empty" : "\(EntryText.count(count))"
+            footer = count == 0 && (state.search?.done ?? index.isScanComplete) ? "empty" : "\(EntryText.count(count))"
         }
-        if !index.isScanComplete && count > EntriesIndex.pageSize { footer += " · indexing" }
-        Pane(title: "Entries", focused: state.focus == .entries, footer: footer)
+        if let search = state.search {
+            if !search.done {
+                let total = search.total.map { "/\(EntryText.count($0))" } ?? ""
+                footer += " · searching \(EntryText.count(search.scanned))\(total)"
+            } else if search.truncated {
+                footer += " · first \(EntryText.count(SearchState.maxMatches)) matches"
+            }
+        } else if !index.isScanComplete && count > EntriesIndex.pageSize {
+            footer += " · indexing"
+        }
+        Pane(title: state.search == nil ? "Entries" : "Entries matching", focused: state.focus == .entries, footer: footer)
             .render(in: layout.entries, buffer: &buffer, theme: theme)
         let inner = Pane.inner(layout.entries)
-        let empty = index.prefix.isEmpty ? "No entries yet: press a to add one." : "No key starts with this prefix."
+        let empty: String
+        if let search = state.search {
+            empty = search.done ? "No key or value contains this." : ""
+        } else {
+            empty = index.isScanComplete || index.row(0) == nil && count == 0 ? "No entries yet: press a to add one." : ""
+        }
         Table(columns: [TableColumn("Key", width: .percent(40)), TableColumn("Value")],
-              rowCount: count, state: state.list, focused: state.focus == .entries,
-              emptyText: index.isScanComplete || index.row(0) == nil && count == 0 ? empty : "") { i in
-            guard let row = index.row(i) else { return TableRow(["…", ""], role: .dim) }
+              rowCount: count, state: state.list, focused: state.focus == .entries, emptyText: empty) { i in
+            guard let row = state.row(i) else { return TableRow(["…", ""], role: .dim) }
             if row.isConflict { return TableRow([EntryText.key(row.key, limit: 200), "⚠ \(row.versionCount) values"], role: .conflict) }
             return TableRow([EntryText.key(row.key, limit: 200), EntryText.preview(row.value)])
         }
         .render(in: inner.inset(bottom: layout.filter == nil ? 0 : 1), buffer: &buffer, theme: theme)
         if let row = layout.filter {
             buffer.put("/ ", x: row.x, y: row.y, style: theme[.keyHintKey])
-            let field = state.filter ?? TextFieldState(text: index.prefix)
-            TextField(state: field, focused: state.filter != nil)
+            let field = state.filter ?? TextFieldState(text: state.search?.query ?? "")
+            TextField(state: field, focused: state.filter != nil, placeholder: "search keys and values")
                 .render(in: row.inset(left: 2), buffer: &buffer, theme: theme)
         }
     }
@@ -167,7 +209,7 @@ enum DetailView {
             if isSelected { buffer.fill(inner.row(y - inner.y), style: style) }
             buffer.put(header, x: inner.x, y: y, maxWidth: inner.width, style: style)
             y += 1
-            for line in EntryText.lines(version.value, maxLines: linesPerVersion) where y < inner.maxY {
+            for line in EntryText.rows(version.value, width: inner.width - 2, maxRows: linesPerVersion) where y < inner.maxY {
                 buffer.put(line, x: inner.x + 2, y: y, maxWidth: inner.width - 2, style: theme[version.isDeletion ? .dim : .text])
                 y += 1
             }
@@ -184,9 +226,11 @@ enum EditorView {
         case .add: title = "Add entry"
         case let .edit(key): title = "Edit '\(EntryText.key(key))'"
         }
-        let footer = editor.isSaving ? "saving…"
+        let position = "Ln \(editor.value.cursorRow + 1)/\(editor.value.lineCount), Col \(editor.value.cursorIndex + 1)"
+        let state = editor.isSaving ? "saving…"
             : changed ? "changed on another node: saving keeps both"
-            : editor.isModified ? "modified" : nil
+            : editor.isTouched ? "modified" : nil
+        let footer = state.map { "\($0) · \(position)" } ?? position
         Pane(title: title, focused: true, footer: footer).render(in: layout.body, buffer: &buffer, theme: theme)
         let inner = Pane.inner(layout.body)
         buffer.put("Key", x: inner.x, y: inner.y, style: theme[editor.keyFocused ? .titleFocused : .text])

@@ -27,6 +27,7 @@ enum NodesKeys {
             guard node.status == .pending, let id = node.requestID,
                   let request = state.requests.first(where: { $0.id == id }) else { return [] }
             state.answered.remove(id)
+            state.postponed.remove(id)
             AuthorisationQueue.open(request, &state, now: model.now)
             return []
         default:

@@ -27,9 +27,15 @@ enum UnlockScreen {
             state.error = nil
             return [.unlock(passphrase: secret)]
         case .esc:
-            if state.field.isEmpty { return App.quit(&model) }
+            // Esc never quits here (q cannot: it is a letter of the passphrase); it clears.
             state.field.wipe()
+            state.error = nil
             return []
+        case .ctrl("r") where model.node?.neverSynced == true:
+            state.field.wipe()
+            state.isDeriving = true
+            state.error = nil
+            return [.startOver]
         default:
             if state.field.handle(key) { state.error = nil }
             return []
@@ -74,6 +80,10 @@ enum UnlockScreen {
             items.append(.blank)
         }
         if let note = state.note { items += [.paragraph(note, .warning), .blank] }
+        let neverSynced = model.node?.neverSynced == true
+        if neverSynced {
+            items += [.paragraph("This node never received anything from a peer: a join that did not finish (a wrong passphrase or domain, or a peer that was never reached). Ctrl-R starts over: it deletes this node's files so you can join again.", .warning), .blank]
+        }
         items.append(.field(label: "Passphrase", state: state.field, focused: !state.isDeriving, placeholder: ""))
         items.append(.blank)
         if state.isDeriving {
@@ -84,7 +94,9 @@ enum UnlockScreen {
             items.append(.paragraph("Your passphrase is the 8 words shown when the database was created.", .dim))
         }
         Form.screen(title: "Unlock Hypha", items: items,
-                    hints: [KeyHint("Enter", "unlock"), KeyHint("Esc", "clear / quit"), KeyHint("Ctrl-U", "clear")],
+                    hints: state.isDeriving ? [KeyHint("Ctrl-C", "quit")]
+                        : [KeyHint("Enter", "unlock"), KeyHint("Esc", "clear")]
+                        + (neverSynced ? [KeyHint("Ctrl-R", "start over")] : []) + [KeyHint("Ctrl-C", "quit")],
                     into: &buffer, theme: theme)
     }
 }

@@ -18,12 +18,12 @@ enum WelcomeScreen {
         switch key {
         case .enter: choice = state.menu.selected
         case let .char(ch): choice = choices.firstIndex { $0.key == Character(ch.lowercased()) }
-        case .esc, .ctrl("c"): choice = 2
+        case .ctrl("c"): choice = 2
         default: break
         }
         switch choice {
         case 0: return Outcome(screen: .create(CreateState(nodeName: model.hostName)))
-        case 1: return Outcome(screen: .join(JoinState(nodeName: model.hostName)))
+        case 1: return Outcome(screen: .join(JoinState(nodeName: model.hostName, peer: model.joinPeer)))
         case 2: return Outcome(App.quit(&model))
         default: return Outcome()
         }

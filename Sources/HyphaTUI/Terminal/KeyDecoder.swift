@@ -10,6 +10,8 @@ enum KeyDecoder {
         case character(UInt32)
         /// Status `KEY_CODE_YES`: a function key code (`KEY_UP`, `KEY_RESIZE`…).
         case function(Int32)
+        /// A `KEY_MOUSE` read with its event: button 1 (left press), 4/5 (wheel up/down), 0 other.
+        case mouse(button: Int32, x: Int, y: Int)
 
         /// The read as ncurses reported it; nil for `ERR` (nothing to read).
         init?(status: Int32, code: UInt32) {
@@ -31,6 +33,49 @@ enum KeyDecoder {
         static let backspace = Int32(KEY_BACKSPACE), delete = Int32(KEY_DC)
         static let enter = Int32(KEY_ENTER), backTab = Int32(KEY_BTAB), resize = Int32(KEY_RESIZE)
         static let f0 = Int32(KEY_F0)
+        static let mouse = Int32(KEY_MOUSE)
+        /// Bracketed paste's markers (ESC[200~ and ESC[201~), given codes of their own with
+        /// `define_key`, above every ncurses key code.
+        static let pasteBegin = Int32(KEY_MAX) + 1
+        static let pasteEnd = Int32(KEY_MAX) + 2
+    }
+
+    /// Decodes reads across batches: a paste can span many reads. Everything between the paste
+    /// markers becomes one `.paste` key holding the text (line breaks as "\n"); keys decoded
+    /// inside it (an escape sequence in the pasted text) are dropped, never run.
+    struct Stream {
+        private var pasted: String.UnicodeScalarView?
+        /// A paste longer than this is cut (the largest value is 500 KB).
+        static let maxPasteScalars = 1_000_000
+
+        var isPasting: Bool { pasted != nil }
+
+        mutating func keys(from inputs: [Input]) -> [Key] {
+            var keys: [Key] = []
+            var plain: [Input] = []
+            for input in inputs {
+                switch input {
+                case .function(Code.pasteBegin):
+                    keys += KeyDecoder.keys(from: plain)
+                    plain = []
+                    pasted = String.UnicodeScalarView()
+                case .function(Code.pasteEnd):
+                    if let text = pasted { keys.append(.paste(String(text))) }
+                    pasted = nil
+                case let .character(code) where pasted != nil:
+                    guard pasted!.count < Self.maxPasteScalars, let scalar = Unicode.Scalar(code) else { continue }
+                    // Terminals send a pasted line break as CR.
+                    pasted!.append(scalar == "\r" ? "\n" : scalar)
+                case .function(Code.enter) where pasted != nil:
+                    pasted!.append("\n")
+                case _ where pasted != nil:
+                    continue
+                default:
+                    plain.append(input)
+                }
+            }
+            return keys + KeyDecoder.keys(from: plain)
+        }
     }
 
     private static let escape: UInt32 = 0x1B
@@ -59,6 +104,13 @@ enum KeyDecoder {
         switch input {
         case let .character(code): return character(code)
         case let .function(code): return function(code)
+        case let .mouse(button, x, y):
+            switch button {
+            case 1: return .mouse(MouseEvent(.press, x: x, y: y))
+            case 4: return .mouse(MouseEvent(.wheelUp, x: x, y: y))
+            case 5: return .mouse(MouseEvent(.wheelDown, x: x, y: y))
+            default: return nil
+            }
         }
     }
 

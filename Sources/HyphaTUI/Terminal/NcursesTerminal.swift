@@ -47,10 +47,20 @@ final class NcursesTerminal {
         guard let window = initscr() else { throw StartError.cannotInitialise("initscr failed (is TERM set?)") }
         let terminal = NcursesTerminal(window: window, screen: nil, files: [], environment: environment)
         disableFlowControl()
+        // Pasted text arrives between ESC[200~ and ESC[201~ (bracketed paste), so it is
+        // inserted as text and never run as keys; clicks and the wheel arrive as KEY_MOUSE.
+        mousemask(hy_mouse_mask(), nil)
+        mouseinterval(0)
+        writeControl(bracketedPasteOn)
         // Whatever ends the process from here leaves the shell usable: crash signals and exit.
         hy_install_crash_handlers()
         atexit {
-            if !isendwin() { endwin() }
+            if !isendwin() {
+                // Bracketed paste off (ESC[?2004l), then the shell's own terminal settings.
+                var off: [UInt8] = [0x1B, 0x5B, 0x3F, 0x32, 0x30, 0x30, 0x34, 0x6C]
+                _ = write(STDOUT_FILENO, &off, off.count)
+                endwin()
+            }
         }
         return terminal
     }
@@ -98,6 +108,9 @@ final class NcursesTerminal {
         }
         // Shift-Tab where terminfo lacks it.
         define_key("\u{1B}[Z", KEY_BTAB)
+        // Bracketed paste: the start and end markers as key codes of their own.
+        define_key("\u{1B}[200~", KeyDecoder.Code.pasteBegin)
+        define_key("\u{1B}[201~", KeyDecoder.Code.pasteEnd)
     }
 
     /// `setlocale(LC_ALL, "")`, falling back to C.UTF-8 when the codeset is not UTF-8: without a
@@ -107,14 +120,27 @@ final class NcursesTerminal {
         _ = UTF8Locale.ensure()
     }
 
-    /// Ctrl-S/Ctrl-Q reach the app instead of pausing output (IXON). The mode is saved as
-    /// curses' program mode; endwin restores the shell's own settings.
+    /// Ctrl-S/Ctrl-Q reach the app instead of pausing output (IXON), and Ctrl-C arrives as a
+    /// key (ISIG off) rather than as SIGINT to the whole process group, so the app decides what
+    /// it means (Esc in the editor, quit when browsing). The mode is saved as curses' program
+    /// mode; endwin restores the shell's own settings.
     private static func disableFlowControl() {
         var modes = termios()
         guard tcgetattr(STDIN_FILENO, &modes) == 0 else { return }
         modes.c_iflag &= ~tcflag_t(IXON)
+        modes.c_lflag &= ~tcflag_t(ISIG)
         _ = tcsetattr(STDIN_FILENO, TCSANOW, &modes)
         def_prog_mode()
+    }
+
+    static let bracketedPasteOn = "\u{1B}[?2004h"
+    static let bracketedPasteOff = "\u{1B}[?2004l"
+
+    /// Writes a control sequence straight to the terminal (outside ncurses' screen model).
+    private static func writeControl(_ sequence: String) {
+        guard isatty(STDOUT_FILENO) == 1 else { return }
+        var bytes = Array(sequence.utf8)
+        _ = write(STDOUT_FILENO, &bytes, bytes.count)
     }
 
     /// Leaves curses mode and restores the terminal. Safe to call more than once.
@@ -122,6 +148,7 @@ final class NcursesTerminal {
         guard isActive else { return }
         isActive = false
         curs_set(1)
+        if screen == nil { Self.writeControl(Self.bracketedPasteOff) }
         endwin()
         if let screen {
             delscreen(screen)
@@ -160,7 +187,12 @@ final class NcursesTerminal {
         var code: wint_t = 0
         while inputs.count < limit {
             let status = wget_wch(window, &code)
-            guard let input = KeyDecoder.Input(status: status, code: UInt32(code)) else { break }
+            guard var input = KeyDecoder.Input(status: status, code: UInt32(code)) else { break }
+            if input == .function(KeyDecoder.Code.mouse) {
+                var x: Int32 = 0, y: Int32 = 0
+                let button = hy_get_mouse(&x, &y)
+                input = .mouse(button: button, x: Int(x), y: Int(y))
+            }
             inputs.append(input)
         }
         return inputs

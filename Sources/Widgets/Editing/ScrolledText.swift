@@ -19,6 +19,19 @@ extension Buffer {
         }
     }
 
+    /// Draws `chars` from (`x`, `y`), stopping before `maxX` (a wide character that does not
+    /// fit is left out).
+    mutating func putRow(_ chars: some Sequence<Character>, x: Int, y: Int, maxX: Int, style: Style) {
+        var column = x
+        for ch in chars {
+            guard column < maxX else { break }
+            let next = put(String(ch), x: column, y: y, maxWidth: maxX - column, style: style)
+            // Nothing was drawn (a wide glyph in the last cell): stop.
+            if next == column, Glyph.width(ch) > 0 { break }
+            column = next
+        }
+    }
+
     /// Shows the text cursor over the cells `[x, x + width)` of row `y` and records its position.
     mutating func showCursor(x: Int, y: Int, width: Int, theme: Theme) {
         setStyle(theme[.cursor], in: Rect(x: x, y: y, width: max(1, width), height: 1))

@@ -90,10 +90,25 @@ public struct TextFieldState: Sendable, Hashable {
     /// word, Alt-D deletes the next word). Returns false for keys it does not use (Enter, Esc,
     /// Tab, arrows up/down…) and for refused characters, so the app can act on them.
     public mutating func handle(_ key: Key) -> Bool {
+        if case let .paste(text) = key { return paste(text) }
         guard let command = EditCommand(key) else { return false }
         if case .insert(let ch) = command { return insert(ch) }
         edit { _ = $0.perform(command) }
         return true
+    }
+
+    /// Inserts pasted text as typed text: one line, so a line break or tab becomes a space
+    /// (line breaks at the end are dropped) and control characters are refused, never run.
+    /// Returns whether anything went in.
+    public mutating func paste(_ text: String) -> Bool {
+        var chars = Array(text)
+        while let last = chars.last, last == "\n" || last == "\r\n" || last == "\r" { chars.removeLast() }
+        var inserted = false
+        for ch in chars {
+            let typed: Character = ch == "\n" || ch == "\r\n" || ch == "\r" || ch == "\t" ? " " : ch
+            if insert(typed) { inserted = true }
+        }
+        return inserted
     }
 
     // MARK: Scrolling

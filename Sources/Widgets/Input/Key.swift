@@ -14,6 +14,12 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
     case alt(Character)
     /// The terminal changed size (the app reads the new size and re-renders).
     case resize
+    /// Text the terminal pasted (bracketed paste): inserted as text by the focused input, never
+    /// run as keys. It may hold line breaks and control characters; inputs drop what they
+    /// cannot hold.
+    case paste(String)
+    /// A mouse button or wheel event at a screen cell.
+    case mouse(MouseEvent)
 
     /// A short name for hints and logs: "a", "Enter", "Ctrl-W", "F1", "↑".
     public var description: String {
@@ -38,6 +44,27 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
         case .ctrl(let c): return "Ctrl-\(String(c).uppercased())"
         case .alt(let c): return "Alt-\(c)"
         case .resize: return "Resize"
+        case .paste: return "Paste"
+        case .mouse(let event): return "Mouse \(event.kind) (\(event.x), \(event.y))"
         }
+    }
+}
+
+/// A mouse event: where (screen cells, 0-based) and what.
+public struct MouseEvent: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        /// The left button was pressed (or clicked).
+        case press
+        case wheelUp, wheelDown
+    }
+
+    public var kind: Kind
+    public var x: Int
+    public var y: Int
+
+    public init(_ kind: Kind, x: Int, y: Int) {
+        self.kind = kind
+        self.x = x
+        self.y = y
     }
 }

@@ -79,5 +79,27 @@ public struct ListState: Sendable, Hashable {
         return top..<min(rowCount, top + height)
     }
 
+    /// The row drawn on line `line` (0 = the first visible line) of a `height`-row viewport,
+    /// for a mouse click; nil past the last row.
+    public func row(atLine line: Int, rowCount: Int, height: Int) -> Int? {
+        let rows = visibleRows(rowCount: rowCount, height: height)
+        let index = rows.lowerBound + line
+        return line >= 0 && rows.contains(index) ? index : nil
+    }
+
+    /// A click, the wheel: selects the row at `line`, or moves the selection 3 rows for the
+    /// wheel. Returns whether it changed anything.
+    public mutating func handle(_ event: MouseEvent, line: Int, rowCount: Int, height: Int) -> Bool {
+        let before = selected
+        switch event.kind {
+        case .press:
+            guard let row = row(atLine: line, rowCount: rowCount, height: height) else { return false }
+            select(row, rowCount: rowCount)
+        case .wheelUp: move(by: -3, rowCount: rowCount)
+        case .wheelDown: move(by: 3, rowCount: rowCount)
+        }
+        return selected != before
+    }
+
     private var pageSize: Int { max(1, viewportHeight) }
 }

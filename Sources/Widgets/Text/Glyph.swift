@@ -19,6 +19,9 @@ enum Glyph {
     /// - Otherwise the width is libc `wcwidth` of the first scalar (what ncurses uses to move
     ///   the cursor); combining marks after it stay in the same `Character`, so the same cell.
     static func display(_ ch: Character) -> (glyph: Character, width: Int)? {
+        #if DEBUG
+        WorkCount.current?.measured += 1
+        #endif
         let scalars = ch.unicodeScalars
         guard let first = scalars.first else { return nil }
         if scalars.count == 1, first.value >= 0x20, first.value < 0x7F { return (ch, 1) }
@@ -45,3 +48,20 @@ enum Glyph {
         }
     }
 }
+
+#if DEBUG
+/// Counts characters measured (``Glyph/display(_:)`` calls) inside `WorkCount.$current.withValue`,
+/// so a test can bound how much work an operation does, not how long it takes. Debug builds
+/// only; task-local, so tests running in parallel do not count each other's work.
+final class WorkCount: @unchecked Sendable {
+    @TaskLocal static var current: WorkCount?
+    var measured = 0
+    init() {}
+
+    static func measuring(_ body: () throws -> Void) rethrows -> Int {
+        let count = WorkCount()
+        try $current.withValue(count) { try body() }
+        return count.measured
+    }
+}
+#endif

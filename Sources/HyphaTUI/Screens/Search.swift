@@ -1,0 +1,77 @@
+import Foundation
+import HyphaEngine
+
+/// Search (`/`): keys and values that contain the query, case-insensitively. Values are stored
+/// encrypted, so no index can answer; the effects runner reads the entries in key order in
+/// chunks (keys and decrypted values), keeps the matches and reports progress after every
+/// chunk. Typing a new query or Esc starts a new generation, and steps of older generations
+/// are dropped (the runner skips them before decrypting anything): cancelling is immediate.
+struct SearchState: Equatable {
+    static let chunk = 2048
+    /// Matches kept (the list shows them all; a search matching more says it stopped there).
+    static let maxMatches = 20_000
+
+    var query: String
+    var generation: Int
+    var matches: [EntrySummary] = []
+    /// Entries looked at so far.
+    var scanned = 0
+    /// How many entries there are, when known (for the progress).
+    var total: Int?
+    var done = false
+    var truncated = false
+    /// Searching again after a change: the old matches stay until the first chunk arrives.
+    var replacing = false
+
+    /// The query as compared: lower-cased, NFC.
+    var needle: String { Self.fold(query) }
+
+    static func fold(_ text: String) -> String { text.precomposedStringWithCanonicalMapping.lowercased() }
+
+    static func matches(_ summary: EntrySummary, needle: String) -> Bool {
+        if fold(summary.key).contains(needle) { return true }
+        guard let value = summary.value, let text = String(validating: value, as: UTF8.self) else { return false }
+        return fold(text).contains(needle)
+    }
+
+    func command(after: String?) -> Command {
+        .search(generation: generation, query: query, after: after, scanned: scanned)
+    }
+
+    /// A chunk was searched: keep its matches and ask for the next chunk.
+    mutating func receive(_ step: SearchStep) -> [Command] {
+        guard step.generation == generation else { return [] }
+        if replacing {
+            matches = []
+            replacing = false
+        }
+        let room = Self.maxMatches - matches.count
+        if step.matches.count > room { truncated = true }
+        matches += step.matches.prefix(max(0, room))
+        scanned = step.scanned
+        if step.done || truncated {
+            done = true
+            return []
+        }
+        return [command(after: step.lastKey)]
+    }
+}
+
+/// One searched chunk (from the effects runner).
+struct SearchStep: Sendable, Equatable {
+    var generation: Int
+    var matches: [EntrySummary]
+    var lastKey: String?
+    var scanned: Int
+    var done: Bool
+}
+
+extension MainState {
+    /// Rows the entries list shows: the search's matches while searching, else the index.
+    var rowCount: Int { search?.matches.count ?? entries.rowCount }
+
+    func row(_ index: Int) -> EntrySummary? {
+        guard let search else { return entries.row(index) }
+        return search.matches.indices.contains(index) ? search.matches[index] : nil
+    }
+}
