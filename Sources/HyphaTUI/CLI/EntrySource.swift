@@ -16,6 +16,8 @@ protocol EntrySource: AnyObject {
     func entry(_ key: String) throws -> EntryDetail?
     func list(prefix: String, after: String?, limit: Int, values: Bool) throws -> [EntrySummary]
     func write(_ changes: [PendingChange]) throws
+    func history(_ key: String) throws -> [HistoryVersion]
+    func deletedKeys(prefix: String, after: String?, limit: Int) throws -> [String]
 }
 
 enum EntrySources {
@@ -66,6 +68,14 @@ final class NodeEntrySource: EntrySource {
     func write(_ changes: [PendingChange]) throws {
         try RunningNode.call(connection, ControlRequest(op: .write, changes: changes.map { ControlChange(key: $0.key, value: $0.value, replaces: $0.replaces) }))
     }
+
+    func history(_ key: String) throws -> [HistoryVersion] {
+        try RunningNode.call(connection, ControlRequest(op: .history, key: key)).history?.compactMap(\.item) ?? []
+    }
+
+    func deletedKeys(prefix: String, after: String?, limit: Int) throws -> [String] {
+        try RunningNode.call(connection, ControlRequest(op: .deleted, prefix: prefix, after: after, limit: limit)).keys ?? []
+    }
 }
 
 final class DirectEntrySource: EntrySource {
@@ -82,6 +92,16 @@ final class DirectEntrySource: EntrySource {
 
     func list(prefix: String, after: String?, limit: Int, values: Bool) throws -> [EntrySummary] {
         try session.database.list(prefix: prefix, after: after, limit: limit, values: values)
+    }
+
+    func history(_ key: String) throws -> [HistoryVersion] {
+        let history = try session.database.history(key)
+        guard !history.isEmpty else { throw NodeError.noSuchEntry(key) }
+        return history
+    }
+
+    func deletedKeys(prefix: String, after: String?, limit: Int) throws -> [String] {
+        try session.database.deletedKeys(prefix: prefix, after: after, limit: limit)
     }
 
     func write(_ changes: [PendingChange]) throws {

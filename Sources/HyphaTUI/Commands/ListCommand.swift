@@ -14,9 +14,12 @@ struct ListCommand: ParsableCommand {
     @OptionGroup var passphrase: PassphraseOptions
     @OptionGroup var json: JSONOption
     @OptionGroup var prefix: PrefixOption
+    @Flag(name: .customLong("deleted"), help: "List the keys whose every version is deleted (see `hypha history KEY`, `hypha restore`).")
+    var deleted = false
 
     func run() throws {
         let source = try EntrySources.open(dataDirectory, passphrase: passphrase)
+        if deleted { return try listDeleted(source) }
         var objects: [[String: Any]] = []
         try EntryPages.forEach(source, prefix: KeyText.nfc(prefix.value)) { summary in
             if json.enabled {
@@ -31,6 +34,21 @@ struct ListCommand: ParsableCommand {
             }
         }
         if json.enabled { try Output.json(objects) }
+    }
+}
+
+extension ListCommand {
+    private func listDeleted(_ source: EntrySource) throws {
+        var keys: [String] = []
+        var after: String?
+        while true {
+            let page = try source.deletedKeys(prefix: KeyText.nfc(prefix.value), after: after, limit: 1000)
+            keys += page
+            guard page.count == 1000, let last = page.last else { break }
+            after = last
+        }
+        if json.enabled { return try Output.json(keys) }
+        for key in keys { Output.line(Output.text(Array(key.utf8))) }
     }
 }
 
