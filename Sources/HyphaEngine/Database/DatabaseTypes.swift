@@ -169,6 +169,10 @@ public enum NodeError: UserFacingError, Equatable {
     /// This device's own log forked (a copy of its data directory wrote too).
     case ownLogForked(at: UInt64)
     case cannotRevokeSelf
+    /// The database moved to a successor (a new passphrase): it is frozen.
+    case moved(to: String, on: String, by: String)
+    /// Two different successions: someone else may hold the old passphrase.
+    case conflictingSuccessions([String])
 
     public var description: String {
         switch self {
@@ -185,6 +189,10 @@ public enum NodeError: UserFacingError, Equatable {
         case let .ownLogForked(at):
             return "this device's log forked at entry \(at) (a copy of its data directory wrote too): its later writes count nowhere; join again as a new device"
         case .cannotRevokeSelf: return "a device cannot revoke itself: revoke it from another authorised device"
+        case let .moved(to, day, by):
+            return "this database moved to a new passphrase on \(day) (from \(by)); its successor is \(to)…: follow it with `hypha follow`"
+        case let .conflictingSuccessions(candidates):
+            return "conflicting successions: this database may be compromised (successors \(candidates.map { $0 + "…" }.joined(separator: ", "))): follow the one whose passphrase is yours with `hypha follow`"
         case let .ambiguousNode(name, candidates):
             return "'\(Sanitise.forTerminal(name, limit: 80))' matches several nodes: \(candidates.joined(separator: ", "))"
         }

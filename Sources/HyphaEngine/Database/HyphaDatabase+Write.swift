@@ -126,6 +126,7 @@ extension HyphaDatabase {
 
     /// A revoked device, or one whose log forked, may not append anything any more.
     private func checkStanding(_ db: Database, device: PublicKey, membership: MembershipState, requireWriter: Bool) throws {
+        if let frozen = try succession(db, membership: membership) { throw frozen }
         if let removal = membership.firstRemoval(of: device) {
             let by = try removal.carrier.map { try writerName(db, key: $0, membership: membership) } ?? "another node"
             throw NodeError.revoked(by: by, on: Self.day(removal.createdAt))
@@ -134,6 +135,15 @@ extension HyphaDatabase {
             throw NodeError.ownLogForked(at: fork)
         }
         if requireWriter && membership.status(of: device) != .authorised { throw NodeError.notWritable }
+    }
+
+    /// Why this database takes no new writes because it moved to a successor, if it did.
+    func succession(_ db: Database, membership: MembershipState) throws -> NodeError? {
+        let successors = membership.successors
+        if successors.count > 1 { return .conflictingSuccessions(successors.map(\.shortHex)) }
+        guard let record = membership.successions.first else { return nil }
+        return .moved(to: record.succession.successor.shortHex, on: Self.day(record.createdAt),
+                      by: try writerName(db, key: record.carrier, membership: membership))
     }
 
     func writerName(_ db: Database, key: PublicKey, membership: MembershipState) throws -> String {

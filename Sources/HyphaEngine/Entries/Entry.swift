@@ -26,6 +26,7 @@ public enum Entry: Sendable, Equatable {
         case let .membership(op):
             w.lengthPrefixed(op.encodedBody())
             w.raw(op.signature)
+            if op.kind == .succession { w.raw(op.successorSignature) }
         case let .data(op):
             w.u64(op.timestamp)
             w.varint(UInt64(op.dependencies.count))
@@ -52,10 +53,12 @@ public enum Entry: Sendable, Equatable {
             guard let kind = EntryKind(rawValue: rawKind) else { throw EntryError.unknownKind(rawKind) }
             if kind.isMembership {
                 guard version == EntryLimits.formatVersion else { throw EntryError.unsupportedVersion(version) }
-                let body = try r.lengthPrefixed(limit: 512)
+                let body = try r.lengthPrefixed(limit: kind == .succession ? 64 * 1024 : 512)
                 let signature = try r.raw(64)
+                var op = try MembershipOperation.decodeBody(kind: kind, body, signature: signature)
+                if kind == .succession { op.successorSignature = try r.raw(64) }
                 try r.expectEnd()
-                return .membership(try MembershipOperation.decodeBody(kind: kind, body, signature: signature))
+                return .membership(op)
             }
             let timestamp = try r.u64()
             let count = try r.varint()

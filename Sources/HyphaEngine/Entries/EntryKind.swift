@@ -7,6 +7,10 @@ public enum EntryKind: UInt8, Sendable, CaseIterable {
     case approveRequest = 4
     /// The person denied one authorisation request: it can never be approved.
     case denyRequest = 5
+    /// The database moved to a successor made under a new passphrase (signed by both roots).
+    case succession = 6
+    /// (In a successor.) The database it succeeds.
+    case predecessor = 7
     case put = 16
     case delete = 17
 

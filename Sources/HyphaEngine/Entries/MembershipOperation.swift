@@ -14,12 +14,38 @@ public struct MembershipOperation: Sendable, Equatable {
         case approveRequest(writer: PublicKey, name: String, addedBy: PublicKey, request: RequestID)
         /// Authorisation request `request` of `device` is denied, by `deniedBy`, for good.
         case denyRequest(device: PublicKey, request: RequestID, deniedBy: PublicKey)
+        /// This database moved to `successor` (made under a new passphrase and `domain`): it is
+        /// frozen at `point` (every writer's length the successor's state was taken at), whose
+        /// live entries `copier` wrote into its successor log at positions `copies`. Signed by
+        /// this database's root and, in `successorSignature`, by the successor's root.
+        case succession(Succession)
+        /// (In a successor database.) It succeeds `database`.
+        case predecessor(database: DatabaseID)
+    }
+
+    /// The content of a succession operation.
+    public struct Succession: Sendable, Equatable, Hashable {
+        public var successor: DatabaseID
+        public var domain: String
+        public var point: [DataOperation.Dependency]
+        public var copier: PublicKey
+        public var copies: Range<UInt64>
+
+        public init(successor: DatabaseID, domain: String, point: [DataOperation.Dependency], copier: PublicKey, copies: Range<UInt64>) {
+            self.successor = successor
+            self.domain = domain
+            self.point = point
+            self.copier = copier
+            self.copies = copies
+        }
     }
 
     public var body: Body
     /// Milliseconds since the epoch when it was made; informational only (never used to decide).
     public var createdAt: UInt64
     public var signature: [UInt8]
+    /// A succession's second signature, by the successor's root key; empty for other kinds.
+    public var successorSignature: [UInt8] = []
 
     public var kind: EntryKind {
         switch body {
@@ -28,13 +54,15 @@ public struct MembershipOperation: Sendable, Equatable {
         case .removeWriter: return .removeWriter
         case .approveRequest: return .approveRequest
         case .denyRequest: return .denyRequest
+        case .succession: return .succession
+        case .predecessor: return .predecessor
         }
     }
 
     /// The writer an add/remove operation is about.
     public var subject: PublicKey? {
         switch body {
-        case .genesis: return nil
+        case .genesis, .succession, .predecessor: return nil
         case let .addWriter(writer, _, _), let .removeWriter(writer, _, _), let .approveRequest(writer, _, _, _),
              let .denyRequest(writer, _, _):
             return writer
@@ -48,9 +76,28 @@ public struct MembershipOperation: Sendable, Equatable {
         return op
     }
 
-    /// Whether the root key of `database` signed exactly this operation.
+    /// Whether the root key of `database` signed exactly this operation (and, for a
+    /// succession, the successor's root key too).
     public func verify(database: DatabaseID) -> Bool {
-        database.verify(signature: signature, message: signable(database: database))
+        guard database.verify(signature: signature, message: signable(database: database)) else { return false }
+        if case let .succession(succession) = body {
+            return succession.successor.verify(signature: successorSignature, message: successorSignable(predecessor: database))
+        }
+        return true
+    }
+
+    /// A succession signed by the old root (`database`) and the new root (`successor`).
+    public static func makeSuccession(_ succession: Succession, database root: SigningKeyPair, successor: SigningKeyPair,
+                                      createdAt: UInt64) -> MembershipOperation {
+        var op = make(.succession(succession), database: root, createdAt: createdAt)
+        op.successorSignature = successor.sign(op.successorSignable(predecessor: root.publicKey))
+        return op
+    }
+
+    /// "hypha/succession/v1" ‖ predecessor database id ‖ encoded body: what the successor's
+    /// root signs.
+    func successorSignable(predecessor: DatabaseID) -> [UInt8] {
+        Array("hypha/succession/v1".utf8) + predecessor.bytes + encodedBody()
     }
 
     /// "hypha/membership/v1" ‖ database id ‖ kind ‖ encoded body (with createdAt).
@@ -86,6 +133,19 @@ public struct MembershipOperation: Sendable, Equatable {
             w.raw(device.bytes)
             w.raw(request.bytes)
             w.raw(deniedBy.bytes)
+        case let .succession(succession):
+            w.raw(succession.successor.bytes)
+            w.string(succession.domain)
+            w.varint(UInt64(succession.point.count))
+            for dependency in succession.point {
+                w.raw(dependency.writer.bytes)
+                w.varint(dependency.length)
+            }
+            w.raw(succession.copier.bytes)
+            w.varint(succession.copies.lowerBound)
+            w.varint(succession.copies.upperBound)
+        case let .predecessor(database):
+            w.raw(database.bytes)
         }
         w.u64(createdAt)
         return w.bytes
@@ -118,6 +178,19 @@ public struct MembershipOperation: Sendable, Equatable {
             let device = try readKey(&r)
             let request = try readRequestID(&r)
             body = .denyRequest(device: device, request: request, deniedBy: try readKey(&r))
+        case .succession:
+            let successor = try readKey(&r)
+            let domain = try r.string(limit: EntryLimits.maxDomainBytes)
+            let count = try r.varint()
+            guard count <= UInt64(EntryLimits.maxDependencies) else { throw EntryError.tooLarge("succession point") }
+            var point: [DataOperation.Dependency] = []
+            for _ in 0..<count { point.append(.init(writer: try readKey(&r), length: try r.varint())) }
+            let copier = try readKey(&r)
+            let start = try r.varint(), end = try r.varint()
+            guard start <= end else { throw EntryError.malformed("succession copy range") }
+            body = .succession(Succession(successor: successor, domain: domain, point: point, copier: copier, copies: start..<end))
+        case .predecessor:
+            body = .predecessor(database: try readKey(&r))
         case .put, .delete:
             throw EntryError.malformed("not a membership kind")
         }

@@ -50,6 +50,24 @@ struct MembershipState: Sendable {
     var domain: String?
     /// The largest cut-off any known removal names, per removed writer (counting or not).
     var latestCutoff: [PublicKey: UInt64] = [:]
+    /// Successions of this database (more than one successor: a compromise signal).
+    var successions: [SuccessionRecord] = []
+    /// The database this one succeeds, when it is a successor.
+    var predecessor: DatabaseID?
+
+    struct SuccessionRecord: Sendable, Equatable {
+        var succession: MembershipOperation.Succession
+        var createdAt: UInt64
+        /// The log that carried it (the device that changed the passphrase).
+        var carrier: PublicKey
+    }
+
+    /// The successors named, in (createdAt, hash) order, one each.
+    var successors: [DatabaseID] {
+        var seen: [DatabaseID] = []
+        for record in successions where !seen.contains(record.succession.successor) { seen.append(record.succession.successor) }
+        return seen
+    }
 
     func status(of writer: PublicKey) -> WriterStatus {
         if removals[writer] != nil { return .removed }    // removal beats any add, forever
@@ -189,6 +207,12 @@ struct MembershipState: Sendable {
                 if state.additions[writer] == nil, state.denials[request] == nil {
                     state.additions[writer] = Addition(name: name, addedBy: addedBy, createdAt: record.createdAt, request: request)
                 }
+            case let .succession(succession):
+                if !state.successions.contains(where: { $0.succession == succession }) {
+                    state.successions.append(SuccessionRecord(succession: succession, createdAt: record.createdAt, carrier: record.carrier))
+                }
+            case let .predecessor(database):
+                if state.predecessor == nil { state.predecessor = database }
             case .removeWriter, .denyRequest:
                 continue
             }
