@@ -104,9 +104,20 @@ import Testing
         buffer.writeBytes([0xCC])
         #expect(try parser.next(from: &buffer) == ByteBuffer(bytes: [0xAA, 0xBB, 0xCC]))
         var huge = ByteBuffer(bytes: [0xFF, 0xFF, 0xFF, 0xFF])
-        #expect(throws: SecureChannelError.frameTooLarge(UInt32.max)) { try parser.next(from: &huge) }
+        #expect(throws: SecureChannelError.frameTooLarge(UInt32.max, limit: WireLimits.maxFrameLength)) { try parser.next(from: &huge) }
         var limit = ByteBuffer(); limit.writeInteger(UInt32(WireLimits.maxFrameLength + 1), endianness: .little)
         #expect(throws: SecureChannelError.self) { try parser.next(from: &limit) }
+    }
+
+    @Test func beforeTheOpenVerifiesOnlySmallFramesAreRead() throws {
+        let trust = ConnectionTrust()
+        var parser = TransportFrameParser()
+        var buffer = ByteBuffer(bytes: Hello.encode(publicKey: [UInt8](repeating: 1, count: 32)))
+        _ = try parser.next(from: &buffer, maxLength: trust.maxFrameLength)
+        buffer.writeInteger(UInt32(WireLimits.maxFrameLengthBeforeOpen + 1), endianness: .little)
+        #expect(throws: SecureChannelError.self) { try parser.next(from: &buffer, maxLength: trust.maxFrameLength) }
+        trust.grant()
+        #expect(try parser.next(from: &buffer, maxLength: trust.maxFrameLength) == nil)  // waits for the payload
     }
 }
 

@@ -5,7 +5,7 @@ public enum SecureChannelError: Error, Equatable, Sendable, CustomStringConverti
     case badHello
     case unsupportedHandshakeVersion(UInt8)
     case unacceptablePublicKey
-    case frameTooLarge(UInt32)
+    case frameTooLarge(UInt32, limit: Int)
     case badStreamHeader
     case decryptionFailed
     case unexpectedTag(UInt8)
@@ -16,7 +16,7 @@ public enum SecureChannelError: Error, Equatable, Sendable, CustomStringConverti
         case .badHello: return "the peer did not start with a Hypha handshake"
         case let .unsupportedHandshakeVersion(v): return "unsupported handshake version \(v)"
         case .unacceptablePublicKey: return "the peer's key exchange public key was refused"
-        case let .frameTooLarge(n): return "frame of \(n) bytes exceeds the \(WireLimits.maxFrameLength)-byte limit"
+        case let .frameTooLarge(n, limit): return "frame of \(n) bytes exceeds the \(limit)-byte limit"
         case .badStreamHeader: return "invalid encrypted stream header"
         case .decryptionFailed: return "a frame failed to decrypt"
         case let .unexpectedTag(t): return "unexpected stream tag \(t)"

@@ -1,0 +1,94 @@
+import NIOCore
+import Synchronization
+
+/// Who may take a place among this node's inbound connections (PROTOCOL.md, "Connection limits").
+/// A connection is *handshaking* from accept until the peer's Open verifies, then a *peer*.
+/// Handshaking connections are capped in total and per source address (an IPv4 address, or the
+/// /64 of an IPv6 one); when a cap is reached the oldest handshaking connection (of that source,
+/// or of all) is closed to make room, so a flood cannot keep a legitimate peer out for longer than
+/// its own handshake takes. Peers have a cap of their own. Thread-safe.
+final class ConnectionAdmission: Sendable {
+    struct Limits: Sendable, Equatable {
+        var handshaking: Int
+        var handshakingPerSource: Int
+        var peers: Int
+    }
+
+    private struct Pending {
+        let source: String
+        let channel: Channel
+    }
+
+    private struct State {
+        var pending: [ConnectionID: Pending] = [:]
+        var perSource: [String: Int] = [:]
+        var peers: Set<ConnectionID> = []
+        var evicted = 0
+    }
+
+    let limits: Limits
+    private let state = Mutex(State())
+
+    init(limits: Limits) { self.limits = limits }
+
+    /// Admits an accepted connection, closing the oldest handshaking one when a cap is reached.
+    func admit(_ id: ConnectionID, channel: Channel) {
+        let source = Self.sourceKey(channel.remoteAddress)
+        let victims = state.withLock { s -> [Channel] in
+            var victims: [Channel] = []
+            if s.perSource[source, default: 0] >= max(1, limits.handshakingPerSource),
+               let oldest = s.pending.filter({ $0.value.source == source }).keys.min() {
+                victims.append(Self.remove(oldest, from: &s))
+            }
+            if s.pending.count >= max(1, limits.handshaking), let oldest = s.pending.keys.min() {
+                victims.append(Self.remove(oldest, from: &s))
+            }
+            s.evicted += victims.count
+            s.pending[id] = Pending(source: source, channel: channel)
+            s.perSource[source, default: 0] += 1
+            return victims
+        }
+        for victim in victims { victim.close(promise: nil) }
+    }
+
+    /// The peer proved the capability: it leaves the handshaking places. False when every peer
+    /// place is taken (the caller closes it as overloaded).
+    func promote(_ id: ConnectionID) -> Bool {
+        state.withLock { s in
+            if s.pending[id] != nil { _ = Self.remove(id, from: &s) }
+            guard s.peers.count < limits.peers else { return false }
+            s.peers.insert(id)
+            return true
+        }
+    }
+
+    func closed(_ id: ConnectionID) {
+        state.withLock { s in
+            if s.pending[id] != nil { _ = Self.remove(id, from: &s) }
+            s.peers.remove(id)
+        }
+    }
+
+    /// (handshaking, peers, evicted so far), for tests and status.
+    var counts: (handshaking: Int, peers: Int, evicted: Int) {
+        state.withLock { ($0.pending.count, $0.peers.count, $0.evicted) }
+    }
+
+    private static func remove(_ id: ConnectionID, from s: inout State) -> Channel {
+        let entry = s.pending.removeValue(forKey: id)!
+        let left = s.perSource[entry.source, default: 1] - 1
+        s.perSource[entry.source] = left > 0 ? left : nil
+        return entry.channel
+    }
+
+    /// An IPv4 address, or the first 64 bits of an IPv6 one (one host usually holds a whole /64).
+    static func sourceKey(_ address: SocketAddress?) -> String {
+        guard let address, let ip = address.ipAddress else { return "unknown" }
+        guard case let .v6(v6) = address else { return ip }
+        let bytes = withUnsafeBytes(of: v6.address.sin6_addr) { Array($0) }
+        if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF {
+            return bytes[12..<16].map(String.init).joined(separator: ".")   // IPv4-mapped
+        }
+        return bytes[0..<8].map { String($0, radix: 16) }.joined(separator: ":") + "::/64"
+    }
+}
