@@ -80,6 +80,12 @@ public final class PeerNetwork: Sendable {
             })
     }
 
+    /// A network over a database's logs (tools and benchmarks; nodes use `NodeRuntime`).
+    public convenience init(database: HyphaDatabase, configuration: NetworkConfiguration,
+                            onEvent: @escaping @Sendable (NetworkEvent) -> Void) {
+        self.init(store: DatabaseReplicationStore(database: database), configuration: configuration, onEvent: onEvent)
+    }
+
     /// Starts accepting connections (both transports) and returns the address actually bound
     /// (useful with port 0).
     @discardableResult

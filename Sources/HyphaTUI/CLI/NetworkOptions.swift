@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HyphaEngine
+import NIOCore
 
 /// `--listen` and `--peer`, shared by the commands that run a node.
 struct NetworkOptions: ParsableArguments {
@@ -46,6 +47,10 @@ extension NodeRuntime.Options {
         // Tests shorten the joiner's re-send interval (default 3 s).
         if let ms = ProcessInfo.processInfo.environment["HYPHA_JOIN_RESEND_MS"].flatMap(UInt64.init), ms > 0 {
             options.joinResendMilliseconds = ms
+        }
+        // Tests shorten how long bytes may wait for a peer that does not read (default 30 s).
+        if let ms = ProcessInfo.processInfo.environment["HYPHA_STALLED_PEER_MS"].flatMap(Int64.init), ms > 0 {
+            options.network.stalledPeerTimeout = .milliseconds(ms)
         }
         return options
     }

@@ -14,8 +14,9 @@ final class ChildNode: @unchecked Sendable {
     private var buffer = Data()
     private var ended = false
 
-    init(arguments: [String], environment: [String: String]) throws {
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    /// `executable`: another `hypha` binary (this one when nil).
+    init(arguments: [String], environment: [String: String], executable: String? = nil) throws {
+        process.executableURL = URL(fileURLWithPath: executable ?? CommandLine.arguments[0]).resolvingSymlinksInPath()
         process.arguments = arguments + ["--json"]
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let pipe = Pipe()
@@ -52,6 +53,9 @@ final class ChildNode: @unchecked Sendable {
     }
 
     var count: Int { condition.lock(); defer { condition.unlock() }; return events.count }
+
+    var pid: Int32 { process.processIdentifier }
+    var isRunning: Bool { process.isRunning }
 
     func stop() {
         guard process.isRunning else { return }
