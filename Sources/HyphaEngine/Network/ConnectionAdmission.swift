@@ -4,9 +4,11 @@ import Synchronization
 /// Who may take a place among this node's inbound connections (PROTOCOL.md, "Connection limits").
 /// A connection is *handshaking* from accept until the peer's Open verifies, then a *peer*.
 /// Handshaking connections are capped in total and per source address (an IPv4 address, or the
-/// /64 of an IPv6 one); when a cap is reached the oldest handshaking connection (of that source,
-/// or of all) is closed to make room, so a flood cannot keep a legitimate peer out for longer than
-/// its own handshake takes. Peers have a cap of their own. Thread-safe.
+/// /64 of an IPv6 one). When a cap is reached, the oldest handshaking connection of that source
+/// (or, when all places are taken, of the source holding the most) is closed to make room, so a
+/// flood cannot keep a legitimate peer out: a newcomer always gets a place, and keeps it for its
+/// handshake unless its own address holds as many places as the attacker's busiest one. Peers have
+/// a cap of their own. Thread-safe.
 final class ConnectionAdmission: Sendable {
     struct Limits: Sendable, Equatable {
         var handshaking: Int
@@ -40,7 +42,8 @@ final class ConnectionAdmission: Sendable {
                let oldest = s.pending.filter({ $0.value.source == source }).keys.min() {
                 victims.append(Self.remove(oldest, from: &s))
             }
-            if s.pending.count >= max(1, limits.handshaking), let oldest = s.pending.keys.min() {
+            if s.pending.count >= max(1, limits.handshaking), let busiest = s.perSource.max(by: { $0.value < $1.value })?.value,
+               let oldest = s.pending.filter({ s.perSource[$0.value.source] == busiest }).keys.min() {
                 victims.append(Self.remove(oldest, from: &s))
             }
             s.evicted += victims.count
