@@ -39,12 +39,12 @@ final class ConnectionAdmission: Sendable {
         let victims = state.withLock { s -> [Channel] in
             var victims: [Channel] = []
             if s.perSource[source, default: 0] >= max(1, limits.handshakingPerSource),
-               let oldest = s.pending.filter({ $0.value.source == source }).keys.min() {
+               let oldest = Self.oldest(in: s, from: [source]) {
                 victims.append(Self.remove(oldest, from: &s))
             }
-            if s.pending.count >= max(1, limits.handshaking), let busiest = s.perSource.max(by: { $0.value < $1.value })?.value,
-               let oldest = s.pending.filter({ s.perSource[$0.value.source] == busiest }).keys.min() {
-                victims.append(Self.remove(oldest, from: &s))
+            if s.pending.count >= max(1, limits.handshaking), let most = s.perSource.values.max() {
+                let busiest = Set(s.perSource.filter { $0.value == most }.keys)
+                if let oldest = Self.oldest(in: s, from: busiest) { victims.append(Self.remove(oldest, from: &s)) }
             }
             s.evicted += victims.count
             s.pending[id] = Pending(source: source, channel: channel)
@@ -75,6 +75,14 @@ final class ConnectionAdmission: Sendable {
     /// (handshaking, peers, evicted so far), for tests and status.
     var counts: (handshaking: Int, peers: Int, evicted: Int) {
         state.withLock { ($0.pending.count, $0.peers.count, $0.evicted) }
+    }
+
+    private static func oldest(in s: State, from sources: Set<String>) -> ConnectionID? {
+        var oldest: ConnectionID?
+        for (id, entry) in s.pending where sources.contains(entry.source) {
+            if oldest.map({ id < $0 }) ?? true { oldest = id }
+        }
+        return oldest
     }
 
     private static func remove(_ id: ConnectionID, from s: inout State) -> Channel {
