@@ -35,7 +35,7 @@ final class EphemeralKeyPair {
     /// known-answer tests only).
     init(seed: [UInt8]? = nil) throws {
         precondition(seed == nil || seed?.count == Int(crypto_kx_SEEDBYTES))
-        let secret = try SecureBytes(count: Int(crypto_kx_SECRETKEYBYTES))
+        let secret = try SecureBytes(connectionSecretCount: Int(crypto_kx_SECRETKEYBYTES))
         var pk = [UInt8](repeating: 0, count: Int(crypto_kx_PUBLICKEYBYTES))
         secret.withUnsafeMutableBytes { sk in
             _ = pk.withUnsafeMutableBufferPointer { p in
@@ -79,8 +79,8 @@ final class SessionKeys {
         guard remotePublicKey.count == Int(crypto_kx_PUBLICKEYBYTES), remotePublicKey != local.publicKey else {
             throw SecureChannelError.unacceptablePublicKey
         }
-        let rx = try SecureBytes(count: Int(crypto_kx_SESSIONKEYBYTES))
-        let tx = try SecureBytes(count: Int(crypto_kx_SESSIONKEYBYTES))
+        let rx = try SecureBytes(connectionSecretCount: Int(crypto_kx_SESSIONKEYBYTES))
+        let tx = try SecureBytes(connectionSecretCount: Int(crypto_kx_SESSIONKEYBYTES))
         let rc = rx.withUnsafeMutableBytes { r in
             tx.withUnsafeMutableBytes { t in
                 local.secretKey.withUnsafeBytes { sk in

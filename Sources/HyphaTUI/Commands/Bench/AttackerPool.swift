@@ -5,7 +5,7 @@ import Synchronization
 
 /// The attacker of `hypha bench hostile`: holds connections to a node that never prove the
 /// capability, and reopens each one as soon as the node closes it, until a deadline. Three kinds,
-/// in equal parts: a valid hello then the start of a 4 MiB frame never finished (every other one
+/// in equal parts: a valid hello then a 4 MiB frame sent but for its last byte (every other one
 /// over WebSocket), idle connections that send nothing, and a storm that connects, sends a hello,
 /// waits for the node's answer (or its close) and closes. Connections come from several loopback
 /// source addresses, so per-address caps alone cannot stop it.
@@ -34,10 +34,12 @@ final class AttackerPool: Sendable {
     }
 
     /// Runs `connections` slots, shared out among `kinds`, until the deadline; returns what happened.
+    /// Connections the node has not closed 2 s after the deadline are closed then.
     func run(connections: Int, kinds: [Kind] = Kind.allCases) -> Counts {
         running.withLock { $0 = connections }
         for slot in 0..<connections { open(slot: slot, kind: kinds[slot % kinds.count]) }
-        finished.wait()
+        let wallDeadline = DispatchTime.now() + .nanoseconds(Int(max(0, (until - .now()).nanoseconds))) + .seconds(2)
+        _ = finished.wait(timeout: wallDeadline)
         try? group.syncShutdownGracefully()
         return counts.withLock { $0 }
     }
@@ -96,7 +98,8 @@ private final class AttackHandler: ChannelInboundHandler {
         case .halfFrame where webSocket:
             send(context, Array("GET /hypha HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n".utf8))
         case .halfFrame:
-            send(context, Self.hello() + Self.le32(4 * 1024 * 1024) + [UInt8](repeating: 0x5A, count: 16 * 1024))
+            send(context, Self.hello() + Self.le32(UInt32(Self.frameLength)))
+            context.writeAndFlush(NIOAny(Self.almostAFrame), promise: nil)
         }
         context.fireChannelActive()
     }
@@ -108,9 +111,10 @@ private final class AttackHandler: ChannelInboundHandler {
             context.close(promise: nil)
         case .halfFrame where webSocket && !upgraded:
             upgraded = true
-            // A masked binary frame announcing 4 MiB + 4 bytes, and the first 16 KiB of it.
-            let header: [UInt8] = [0x82, 0x80 | 127] + Self.be64(4 * 1024 * 1024 + 4) + [1, 2, 3, 4]
-            send(context, header + Self.hello() + [UInt8](repeating: 0x5A, count: 16 * 1024))
+            // A masked binary frame announcing 4 MiB + 4 bytes, and all of it but the last 5 bytes.
+            let header: [UInt8] = [0x82, 0x80 | 127] + Self.be64(UInt64(Self.frameLength + 4)) + [1, 2, 3, 4]
+            send(context, header)
+            context.writeAndFlush(NIOAny(Self.almostAFrame), promise: nil)
         default: break
         }
     }
@@ -131,6 +135,10 @@ private final class AttackHandler: ChannelInboundHandler {
     private func send(_ context: ChannelHandlerContext, _ bytes: [UInt8]) {
         context.writeAndFlush(NIOAny(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
     }
+
+    static let frameLength = 4 * 1024 * 1024
+    /// All of a maximal frame's payload but its last byte, shared by every connection (never copied).
+    static let almostAFrame = ByteBuffer(repeating: 0x5A, count: frameLength - 1)
 
     static func hello() -> [UInt8] { Array("HYPH".utf8) + [1] + (0..<32).map { _ in UInt8.random(in: 1...255) } }
     static func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }

@@ -21,6 +21,7 @@ struct BenchHostileCommand: ParsableCommand {
     @Option(help: "Attacking connections held at once.") var connections: Int = 1000
     @Option(help: "Length of the attack in seconds.") var seconds: Double = 15
     @Option(help: "Loopback source addresses the attacker spreads over (127.0.0.2 on).") var sources: Int = 64
+    @Option(help: "Attack kinds, comma-separated: half-frame, idle, storm.") var kinds = "half-frame,idle,storm"
     @Option(help: .hidden) var relayBinary: String?   // another build's relay, for before/after comparisons
     @OptionGroup var json: JSONOption
 
@@ -48,7 +49,8 @@ struct BenchHostileCommand: ParsableCommand {
 
         let sampler = ProcessMemory.PeakSampler(pid: relay.pid)
         let attacker = try ChildNode(arguments: ["bench", "hostile-attacker", "--port", "\(address.port)", "--connections", "\(connections)",
-                                                 "--seconds", "\(seconds)", "--sources", "\(sources)"], environment: [:])
+                                                 "--seconds", "\(seconds)", "--sources", "\(sources)", "--kinds", kinds],
+                                     environment: [:])
         defer { attacker.stop() }
         _ = try attacker.wait(timeout: 30) { $0["event"] as? String == "started" }
         var latencies: [Double] = []
@@ -69,7 +71,7 @@ struct BenchHostileCommand: ParsableCommand {
         let handled = done["handled"] as? Int ?? 0
         let mib = 1024.0 * 1024.0
         let result: [String: Any] = [
-            "connections": connections, "seconds": attackSeconds, "sources": sources,
+            "connections": connections, "seconds": attackSeconds, "sources": sources, "kinds": kinds,
             "rssBeforeMiB": Double(before) / mib, "rssPeakMiB": Double(peak) / mib, "rssAfterMiB": Double(after) / mib,
             "rssGrowthMiB": Double(max(peak, before) - before) / mib,
             "handshakes": latencies.count, "handshakesFailed": failed + peer.failures,
