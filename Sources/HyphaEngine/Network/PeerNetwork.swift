@@ -81,9 +81,10 @@ public final class PeerNetwork: Sendable {
     }
 
     /// A network over a database's logs (tools and benchmarks; nodes use `NodeRuntime`).
-    public convenience init(database: HyphaDatabase, configuration: NetworkConfiguration,
+    public convenience init(database: HyphaDatabase, configuration: NetworkConfiguration, eventLoopGroup: EventLoopGroup? = nil,
                             onEvent: @escaping @Sendable (NetworkEvent) -> Void) {
-        self.init(store: DatabaseReplicationStore(database: database), configuration: configuration, onEvent: onEvent)
+        self.init(store: DatabaseReplicationStore(database: database), configuration: configuration,
+                  eventLoopGroup: eventLoopGroup, onEvent: onEvent)
     }
 
     /// Starts accepting connections (both transports) and returns the address actually bound

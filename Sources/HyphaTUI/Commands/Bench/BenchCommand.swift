@@ -6,6 +6,6 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure Hypha against its quality bars (run a release build for real numbers).",
         subcommands: [BenchLocalCommand.self, BenchSyncCommand.self, BenchIngestCommand.self, BenchTUICommand.self,
-                      BenchHostileCommand.self, BenchHostileAttackerCommand.self]
+                      BenchHostileCommand.self, BenchHostileAttackerCommand.self, BenchAmplificationCommand.self]
     )
 }

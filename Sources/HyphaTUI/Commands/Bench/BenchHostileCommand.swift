@@ -100,6 +100,13 @@ enum ProcessMemory {
         return kib * 1024
     }
 
+    /// Bytes a process has passed to write calls, sockets included (`wchar` of /proc/PID/io).
+    static func bytesWritten(by pid: Int32) -> Int {
+        guard let io = try? String(contentsOfFile: "/proc/\(pid)/io", encoding: .utf8),
+              let line = io.split(separator: "\n").first(where: { $0.hasPrefix("wchar:") }) else { return 0 }
+        return Int(line.split(separator: " ").last ?? "") ?? 0
+    }
+
     /// Samples a process's resident memory every 50 ms on a thread of its own; `stop()` returns the peak.
     final class PeakSampler: @unchecked Sendable {
         private let lock = NSLock()
