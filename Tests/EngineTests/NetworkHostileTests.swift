@@ -50,6 +50,33 @@ import Testing
         await hub.network.shutdown()
     }
 
+    @Test func aPeerIsCutWhenTooMuchWaitsForItOrNothingMovesForTooLong() throws {
+        func channel() throws -> EmbeddedChannel {
+            let channel = EmbeddedChannel()
+            try channel.pipeline.syncOperations.addHandler(OutboundQueueLimit(maxQueuedBytes: 100, stallTimeout: .seconds(3)))
+            try channel.connect(to: try SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+            return channel
+        }
+        // Written and sent: nothing waits.
+        let reading = try channel()
+        try reading.writeAndFlush(ByteBuffer(repeating: 1, count: 80)).wait()
+        reading.embeddedEventLoop.advanceTime(by: .seconds(10))
+        #expect(reading.isActive)
+        // More than 100 bytes waiting (never flushed: the peer takes nothing).
+        let flooded = try channel()
+        flooded.write(ByteBuffer(repeating: 1, count: 60), promise: nil)
+        #expect(flooded.isActive)
+        flooded.write(ByteBuffer(repeating: 1, count: 60), promise: nil)
+        #expect(!flooded.isActive)
+        // A little waiting, and no progress for the stall timeout.
+        let stalled = try channel()
+        stalled.write(ByteBuffer(repeating: 1, count: 10), promise: nil)
+        stalled.embeddedEventLoop.advanceTime(by: .seconds(2))
+        #expect(stalled.isActive)
+        stalled.embeddedEventLoop.advanceTime(by: .seconds(3))
+        #expect(!stalled.isActive)
+    }
+
     @Test func aNewcomerTakesThePlaceOfTheBusiestSourcesOldestConnection() throws {
         let admission = ConnectionAdmission(limits: .init(handshaking: 4, handshakingPerSource: 3, peers: 1))
         func channel(_ ip: String) throws -> EmbeddedChannel {

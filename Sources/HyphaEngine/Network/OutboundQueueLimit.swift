@@ -3,6 +3,8 @@ import NIOCore
 /// Bounds what one peer can make us hold for it: the bytes written to the connection and not yet
 /// taken by the kernel. More than `maxQueuedBytes` waiting, or bytes waiting with no progress for
 /// `stallTimeout` (a peer that stopped reading), closes the connection instead of buffering on.
+/// Progress is a write completing or, checked every third of the timeout, fewer bytes buffered
+/// than at the last check (a slow peer takes a 2 MiB chunk in many partial writes).
 /// The session already stops serving above the write-buffer high-water mark; this is the hard
 /// limit behind it. Sits at the front of the pipeline, next to the socket.
 final class OutboundQueueLimit: ChannelDuplexHandler, RemovableChannelHandler {
@@ -14,6 +16,7 @@ final class OutboundQueueLimit: ChannelDuplexHandler, RemovableChannelHandler {
     private let stallTimeout: TimeAmount
     private var queued = 0
     private var lastProgress = NIODeadline.now()
+    private var lastBuffered = Int.max
     private var check: Scheduled<Void>?
     private var closed = false
 
@@ -26,7 +29,8 @@ final class OutboundQueueLimit: ChannelDuplexHandler, RemovableChannelHandler {
         let size = unwrapOutboundIn(data).readableBytes
         guard !closed else { return context.write(data, promise: promise) }
         if queued == 0 {
-            lastProgress = .now()
+            lastProgress = context.eventLoop.now
+            lastBuffered = .max
             scheduleCheck(context: context)
         }
         queued += size
@@ -36,9 +40,10 @@ final class OutboundQueueLimit: ChannelDuplexHandler, RemovableChannelHandler {
             return cut(context: context, error)
         }
         let done = promise ?? context.eventLoop.makePromise()
+        let loop = context.eventLoop
         done.futureResult.assumeIsolated().whenComplete { [self] _ in
             queued -= size
-            lastProgress = .now()
+            lastProgress = loop.now
         }
         context.write(data, promise: done)
     }
@@ -56,10 +61,14 @@ final class OutboundQueueLimit: ChannelDuplexHandler, RemovableChannelHandler {
     private func scheduleCheck(context: ChannelHandlerContext) {
         guard check == nil else { return }
         let loop = context.eventLoop.assumeIsolated()
-        check = loop.scheduleTask(deadline: lastProgress + stallTimeout) { [self] in
+        check = loop.scheduleTask(in: .nanoseconds(stallTimeout.nanoseconds / 3)) { [self] in
             check = nil
             guard queued > 0, !closed else { return }
-            if NIODeadline.now() - lastProgress >= stallTimeout {
+            if let buffered = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes) {
+                if buffered < lastBuffered { lastProgress = context.eventLoop.now }
+                lastBuffered = buffered
+            }
+            if context.eventLoop.now - lastProgress >= stallTimeout {
                 cut(context: context, OutboundQueueError.peerNotReading(stallTimeout))
             } else {
                 scheduleCheck(context: context)
