@@ -69,7 +69,7 @@ import Testing
                 let id = RequestID(bytes: (0..<16).map { _ in UInt8(truncatingIfNeeded: rng.next()) })!
                 requests.append((id, joiner))
                 for node in nodes where node !== joiner && rng.next() % 2 == 0 {
-                    try? node.receiveRequest(from: joiner, name: "joiner\(joiner.keys.deviceID!.value)", id: id)
+                    _ = try? node.receiveRequest(from: joiner, name: "joiner\(joiner.keys.deviceID!.value)", id: id)
                 }
             case 75..<82:
                 // Approve or deny a request, possibly at the same time as another node.

@@ -22,7 +22,7 @@ import Testing
         let signIn = try NodeProcess("desk-sign-in", ["join", "--domain", "example.org", "--data-dir", desk, "--name", "desk", "--self-authorise"], environment: env)
         try signIn.waitFor(event: "selfAuthorised")
         signIn.stop()
-        let deskNode = try NodeProcess("desk", ["serve", "--data-dir", desk, "--peer", r1, "--peer", r2], environment: env)
+        let deskNode = try NodeProcess("desk", ["serve", "--data-dir", desk, "--listen", "127.0.0.1:0", "--peer", r1, "--peer", r2], environment: env)
         try deskNode.waitFor(event: "synced")
 
         // The joiner reaches only relay 2 and sends a request every 300 ms.

@@ -200,3 +200,12 @@ two_authorised_apps() {
     keys Enter
     check "B has A's entry" wait_for "$value" 20
 }
+
+# Waits until a file exists (for up to N seconds).
+wait_until_file() {
+    local path="$1" limit="${2:-5}" waited=0
+    while [ ! -e "$path" ]; do
+        sleep 0.1; waited=$((waited + 1))
+        [ "$waited" -ge $((limit * 10)) ] && return 1
+    done
+}

@@ -36,6 +36,14 @@ public struct EntryVersion: Sendable, Equatable {
     public var isDeletion: Bool { value == nil }
     /// The version's stable id (writer and position).
     public var id: VersionID { VersionID(writer: writer, index: index) }
+
+    public init(value: [UInt8]?, writer: PublicKey, writerName: String?, timestamp: UInt64, index: UInt64) {
+        self.value = value
+        self.writer = writer
+        self.writerName = writerName
+        self.timestamp = timestamp
+        self.index = index
+    }
 }
 
 /// A key with every current version, the display winner first.
@@ -48,6 +56,11 @@ public struct EntryDetail: Sendable, Equatable {
     public var isDeleted: Bool { versions.allSatisfy(\.isDeletion) }
     /// Every current version's id: what an edit made now replaces.
     public var versionIDs: [VersionID] { versions.map(\.id) }
+
+    public init(key: String, versions: [EntryVersion]) {
+        self.key = key
+        self.versions = versions
+    }
 }
 
 /// A listed key: the display winner's value and how many versions are in conflict.
@@ -57,6 +70,13 @@ public struct EntrySummary: Sendable, Equatable {
     public var versionCount: Int
     public var timestamp: UInt64
     public var isConflict: Bool { versionCount > 1 }
+
+    public init(key: String, value: [UInt8]?, versionCount: Int, timestamp: UInt64) {
+        self.key = key
+        self.value = value
+        self.versionCount = versionCount
+        self.timestamp = timestamp
+    }
 }
 
 /// A writer as the membership describes it.

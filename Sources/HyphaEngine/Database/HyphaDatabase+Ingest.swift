@@ -16,7 +16,7 @@ extension HyphaDatabase {
             try recordRejection(writer: chunk.writer, index: chunk.start, reason: refusal)
             return .rejected(reason: refusal)
         }
-        var stored: (head: SignedTree, membership: Bool)?
+        var stored: (head: SignedTree, membership: Bool, keys: [String]?)?
         let outcome = try withDataKey { dataKey in
             try writer.write { db -> IngestOutcome in
                 let (outcome, kept) = try ingest(db, chunk: chunk, dataKey: dataKey)
@@ -27,14 +27,14 @@ extension HyphaDatabase {
         if case let .rejected(reason) = outcome { try recordRejection(writer: chunk.writer, index: chunk.start, reason: reason) }
         if let stored {
             notify(DatabaseChange(heads: [LogHead(writer: chunk.writer, signed: stored.head)], viewChanged: isUnlocked,
-                                  membershipChanged: stored.membership))
-        } else if case let .forkRecorded(proof) = outcome {
+                                  membershipChanged: stored.membership, keys: stored.keys))
+        } else if case .forkRecorded = outcome {
             notify(DatabaseChange(heads: [], viewChanged: true, membershipChanged: true))
         }
         return outcome
     }
 
-    private func ingest(_ db: Database, chunk: LogChunk, dataKey: SecureBytes?) throws -> (IngestOutcome, (SignedTree, Bool)?) {
+    private func ingest(_ db: Database, chunk: LogChunk, dataKey: SecureBytes?) throws -> (IngestOutcome, (SignedTree, Bool, [String]?)?) {
         let membership = try MembershipState.load(db)
         let status = membership.status(of: chunk.writer)
         let existing = try LogStore.writer(db, key: chunk.writer)
@@ -43,7 +43,11 @@ extension HyphaDatabase {
         }
         var log = try existing ?? LogStore.writerOrCreate(db, key: chunk.writer)
         guard chunk.start <= log.length else {
-            return (.rejected(reason: "the blocks start at \(chunk.start) but only \(log.length) are stored"), nil)
+            // A gap here is never the sender's doing: a session passes on only chunks that follow
+            // what it already passed on, so an earlier chunk of this log was not (all) kept (beyond
+            // a budget, after a cut-off or a fork, or a fork to investigate) while this one was on
+            // its way. Nothing is stored; the session stops or asks again as for that chunk.
+            return (.alreadyHave, nil)
         }
         var fresh = chunk
         if chunk.start < log.length {
@@ -96,14 +100,15 @@ extension HyphaDatabase {
         // New membership, or blocks of a removed writer (its cut-off block may be among them).
         if carriesMembership || status == .removed { try LogPruning.enforce(db, database: databaseID) }
         // A writer nobody added has nothing to apply, unless it just became one.
+        var changedKeys: [String]? = []
         if let dataKey, status != .unknown || carriesMembership {
-            _ = try applyView(db, dataKey: dataKey, preloaded: (log.id, appendStart, fresh.blocks))
+            changedKeys = try applyView(db, dataKey: dataKey, preloaded: (log.id, appendStart, fresh.blocks)).keys
         }
         let head = fresh.signatures.last ?? chunk.signatures[chunk.signatures.count - 1]
         let outcome: IngestOutcome = fresh.end < chunk.end
             ? .notCounted(reason: LogBudget.reason(status: status, forked: forked))
             : .stored(newLength: extended.length)
-        return (outcome, (head, carriesMembership || status == .removed))
+        return (outcome, (head, carriesMembership || status == .removed, changedKeys))
     }
 
     /// Whether membership operations in `blocks` (verified, to be appended to `log`) make its

@@ -24,6 +24,18 @@ extension HyphaDatabase {
     /// be the request's.
     @discardableResult
     public func approve(request id: RequestID, code: VerificationCode? = nil) throws -> AuthorisationRecord {
+        do {
+            return try approvePending(request: id, code: code)
+        } catch let EphemeralError.requestNotPending(hex, state) where state == .denied {
+            // The row closed when a denial reached this database (made here or replicated from
+            // another node): say who denied it and that it can never be approved, whichever
+            // came first, the node closing the row or this command.
+            guard let by = try denial(of: id) else { throw EphemeralError.requestNotPending(id: hex, state: state) }
+            throw EphemeralError.requestDeniedElsewhere(id: hex, by: by)
+        }
+    }
+
+    private func approvePending(request id: RequestID, code: VerificationCode?) throws -> AuthorisationRecord {
         try decide(request: id, state: .approved, reason: nil, code: code) { context, identity, row in
             let membership = context.membership
             if let denial = membership.denials[row.requestID] {

@@ -44,8 +44,22 @@ extension HyphaDatabase {
     /// the first mismatch caps the log at the last length that verified.
     @discardableResult
     func verifyLogs(_ db: Database) throws -> [String] {
-        try db.execute(sql: "DELETE FROM log_caps")
-        var problems: [String] = []
+        let found = try logProblems(db)
+        // Rewritten only when they change: a check that finds what the last one found writes
+        // nothing (and so works on a full disk).
+        if try LogQuarantine.caps(db) != found.mapValues(\.verified) {
+            try db.execute(sql: "DELETE FROM log_caps")
+            for (id, problem) in found {
+                try db.execute(sql: "INSERT INTO log_caps (writer_id, valid_length, reason) VALUES (?, ?, ?)",
+                               arguments: [id, Int64(bitPattern: problem.verified), problem.reason])
+            }
+        }
+        return found.sorted { $0.key < $1.key }.map(\.value.reason)
+    }
+
+    /// Each damaged log (by row id): how far it verifies, and what is wrong. Reads only.
+    func logProblems(_ db: Database) throws -> [Int64: (verified: UInt64, reason: String)] {
+        var problems: [Int64: (verified: UInt64, reason: String)] = [:]
         for log in try LogStore.allWriters(db) {
             let signatures = try LogStore.signedTrees(db, writerID: log.id, lengths: 1...max(1, log.length))
             var roots = MerkleRoots()
@@ -64,11 +78,12 @@ extension HyphaDatabase {
             if problem == nil && verified != log.length {
                 problem = "log \(log.key.shortHex): no signature covers blocks \(verified)..<\(log.length); only the first \(verified) count"
             }
-            if let problem {
-                problems.append(problem)
-                try db.execute(sql: "INSERT OR REPLACE INTO log_caps (writer_id, valid_length, reason) VALUES (?, ?, ?)",
-                               arguments: [log.id, Int64(bitPattern: verified), problem])
+            // The stored roots and head (used to extend and serve the log) must be the ones the
+            // blocks and the last signature give.
+            if problem == nil && (log.roots != roots || log.head != signatures.last(where: { $0.length <= log.length })) {
+                problem = "log \(log.key.shortHex): its stored roots or head do not match its blocks and signatures"
             }
+            if let problem { problems[log.id] = (verified, problem) }
         }
         return problems
     }

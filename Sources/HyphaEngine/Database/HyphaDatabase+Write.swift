@@ -37,7 +37,7 @@ extension HyphaDatabase {
             }
         }
         guard let head = appended else { throw NodeError.nothingToWrite }
-        notify(DatabaseChange(heads: [head], viewChanged: true, membershipChanged: false))
+        notify(DatabaseChange(heads: [head], viewChanged: true, membershipChanged: false, keys: changes.map(\.key)))
         return head
     }
 
@@ -95,6 +95,7 @@ extension HyphaDatabase {
     func appendOwn(_ db: Database, identity: IdentityKeys, requireWriter: Bool,
                    make: (AppendContext) throws -> ([Entry], [LocalOperation])) throws -> LogHead? {
         guard let device = identity.device else { throw NodeError.notWritable }
+        try refuseWritesIfDamaged(db)
         let dataKey = identity.dataKey
         var own = try LogStore.writerOrCreate(db, key: device.publicKey)
         var applier = try ViewApplier(db, database: databaseID, dataKey: dataKey)

@@ -23,29 +23,72 @@ public final class HyphaDatabase: Sendable {
     let checkpointer: Checkpointer?
     private let keys = KeyGate()
     private let observers = Mutex<[UUID: @Sendable (DatabaseChange) -> Void]>([:])
+    /// The length of every log this instance has told its observers about (its own commits and
+    /// the external ones it noticed); nil until the first external check, which takes the
+    /// stored heads as seen.
+    let seenHeads = Mutex<[PublicKey: UInt64]>([:])
+
+    /// The folder of the database file (nil in memory), for messages about storage failures.
+    public let directory: String?
+    /// Opened read-only (read-only media or directory): reads work, every write fails with a
+    /// `StorageFailure`.
+    public let isReadOnly: Bool
 
     init(writer: any DatabaseWriter, databaseID: DatabaseID, now: @escaping @Sendable () -> UInt64,
-         checkpointer: Checkpointer? = nil) throws {
+         checkpointer: Checkpointer? = nil, directory: String? = nil, readOnly: Bool = false) throws {
         self.writer = writer
         self.databaseID = databaseID
         self.now = now
         self.checkpointer = checkpointer
-        try Schema.migrator().migrate(writer)
-        try writer.write { db in try self.runPendingMaintenance(db) }
+        self.directory = directory
+        isReadOnly = readOnly
+        if readOnly {
+            guard try writer.read({ db in try Schema.migrator().hasCompletedMigrations(db) }) else {
+                throw StorageFailure(kind: .needsUpgrade, directory: directory ?? "?")
+            }
+        } else {
+            try Schema.migrator().migrate(writer)
+            try writer.write { db in try self.runPendingMaintenance(db) }
+        }
     }
 
-    /// Opens (creating if needed) the SQLite file at `path` in WAL mode.
+    /// Opens (creating if needed) the SQLite file at `path` in WAL mode. On read-only media, or
+    /// in a folder this process cannot write, it opens the file read-only instead: reading works,
+    /// writing fails with one clear line. Storage errors become `StorageFailure`s.
     public static func open(path: String, databaseID: DatabaseID,
                             now: @escaping @Sendable () -> UInt64 = HyphaDatabase.wallClock) throws -> HyphaDatabase {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(15)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")   // see Checkpointer
-            try db.execute(sql: "PRAGMA journal_size_limit = \(Checkpointer.threshold)")
+        let directory = (path as NSString).deletingLastPathComponent
+        do {
+            if StorageFailure.isUnwritable(directory) && FileManager.default.fileExists(atPath: path) {
+                return try openReadOnly(path: path, directory: directory, databaseID: databaseID, now: now)
+            }
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(15)
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")   // see Checkpointer
+                try db.execute(sql: "PRAGMA journal_size_limit = \(Checkpointer.threshold)")
+            }
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            return try HyphaDatabase(writer: pool, databaseID: databaseID, now: now, checkpointer: Checkpointer(path: path),
+                                     directory: directory)
+        } catch let error as DatabaseError {
+            throw StorageFailure.from(error, directory: directory) ?? error
         }
-        let pool = try DatabasePool(path: path, configuration: configuration)
-        return try HyphaDatabase(writer: pool, databaseID: databaseID, now: now, checkpointer: Checkpointer(path: path))
+    }
+
+    /// Read-only media: SQLite reads a WAL database read-only when its shared-memory file is
+    /// there; when it is not (the last writer closed cleanly and removed it), the file cannot
+    /// change on such media, so it is opened as immutable.
+    private static func openReadOnly(path: String, directory: String, databaseID: DatabaseID,
+                                     now: @escaping @Sendable () -> UInt64) throws -> HyphaDatabase {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(15)
+        let hasSharedMemory = FileManager.default.fileExists(atPath: path + "-shm")
+        let target = hasSharedMemory ? path : "file:\(path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path)?immutable=1"
+        let queue = try DatabaseQueue(path: target, configuration: configuration)
+        return try HyphaDatabase(writer: queue, databaseID: databaseID, now: now, directory: directory, readOnly: true)
     }
 
     /// An in-memory database (real SQLite, no file): for simulations and tests.
@@ -63,7 +106,11 @@ public final class HyphaDatabase: Sendable {
             throw StoreError.wrongDatabase(expected: databaseID.shortHex, found: identity.databaseID.shortHex)
         }
         keys.install(identity)
-        try catchUpView()
+        do {
+            try catchUpView()
+        } catch let failure as StorageFailure where failure.kind == .full || failure.kind == .readOnly {
+            // Reading what the view holds still works; blocks not applied yet wait for space.
+        }
     }
 
     /// Forgets the keys, waiting for any work that uses them (applying the view, signing) to
@@ -101,6 +148,13 @@ public final class HyphaDatabase: Sendable {
 
     func notify(_ change: DatabaseChange) {
         checkpointer?.committed()
+        seenHeads.withLock { seen in
+            for head in change.heads { seen[head.writer] = max(seen[head.writer] ?? 0, head.signed.length) }
+        }
+        notifyObservers(change)
+    }
+
+    func notifyObservers(_ change: DatabaseChange) {
         for observer in observers.withLock({ Array($0.values) }) { observer(change) }
     }
 
@@ -109,11 +163,21 @@ public final class HyphaDatabase: Sendable {
     /// Applies whatever is stored but not yet applied (after unlocking, or after another
     /// process stored blocks).
     public func catchUpView() throws {
-        let applied = try withDataKey { dataKey -> Int in
-            guard let dataKey else { return 0 }
-            return try writer.write { db in try self.applyView(db, dataKey: dataKey) }
+        guard !isReadOnly else { return }   // shows what the view held when the media was writable
+        let applied = try withDataKey { dataKey -> ViewChanges in
+            guard let dataKey else { return ViewChanges(count: 0, keys: []) }
+            return try storageErrors { try writer.write { db in try self.applyView(db, dataKey: dataKey) } }
         }
-        if applied > 0 { notify(DatabaseChange(heads: [], viewChanged: true, membershipChanged: true)) }
+        if applied.count > 0 { notify(DatabaseChange(heads: [], viewChanged: true, membershipChanged: true, keys: applied.keys)) }
+    }
+
+    /// Runs `body`, turning SQLite's storage errors into `StorageFailure`s naming this database.
+    func storageErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError {
+            throw StorageFailure.from(error, directory: directory ?? "the database") ?? error
+        }
     }
 
     /// Work left by a migration: re-indexing membership after the derived tables changed shape.
@@ -124,14 +188,17 @@ public final class HyphaDatabase: Sendable {
         try db.execute(sql: "DELETE FROM pending_maintenance WHERE task = 'reindex'")
     }
 
-    /// Runs the applier, rebuilding the view when a log's accepted length dropped.
-    func applyView(_ db: Database, dataKey: SecureBytes, preloaded: (writerID: Int64, start: UInt64, blocks: [[UInt8]])? = nil) throws -> Int {
+    /// Runs the applier, rebuilding the view when a log's counting length changed in a way
+    /// that is not monotone; returns what changed (keys nil after a rebuild: anything may have).
+    @discardableResult
+    func applyView(_ db: Database, dataKey: SecureBytes, preloaded: (writerID: Int64, start: UInt64, blocks: [[UInt8]])? = nil) throws -> ViewChanges {
         var applier = try ViewApplier(db, database: databaseID, dataKey: dataKey)
         switch try applier.run(preloaded: preloaded) {
-        case let .applied(count): return count
-        case .needsRebuild: return try rebuildView(db, dataKey: dataKey)
+        case let .applied(count): return ViewChanges(count: count, keys: applier.changedKeys)
+        case .needsRebuild: return ViewChanges(count: try rebuildView(db, dataKey: dataKey), keys: nil)
         }
     }
+
 }
 
 /// What a committed change touched; observers use it to push heads and refresh screens.
@@ -140,4 +207,13 @@ public struct DatabaseChange: Sendable {
     public var heads: [LogHead]
     public var viewChanged: Bool
     public var membershipChanged: Bool
+    /// Keys whose current versions may have changed; nil when not known (anything may have).
+    public var keys: [String]? = nil
+}
+
+/// What applying the view changed.
+struct ViewChanges {
+    var count: Int
+    /// nil after a rebuild.
+    var keys: [String]?
 }

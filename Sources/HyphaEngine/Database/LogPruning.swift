@@ -40,6 +40,13 @@ enum LogPruning {
     static func truncate(_ db: Database, log: WriterRecord, to limit: UInt64) throws {
         let target = try storableLength(db, writerID: log.id, limit: limit) ?? log.length
         guard target < log.length else { return }
+        try rewrite(db, log: log, to: target)
+    }
+
+    /// Cuts `log` back to the longest stored signed length ≤ `limit` and recomputes its stored
+    /// roots and head from the blocks and signatures (repairing them when they were damaged).
+    static func rewrite(_ db: Database, log: WriterRecord, to limit: UInt64) throws {
+        let target = min(log.length, try storableLength(db, writerID: log.id, limit: limit) ?? log.length)
         try db.execute(sql: "DELETE FROM blocks WHERE id >= ? AND id < ?",
                        arguments: [LogStore.blockID(writerID: log.id, index: target), LogStore.blockID(writerID: log.id + 1, index: 0)])
         try db.execute(sql: "DELETE FROM signatures WHERE writer_id = ? AND length > ?", arguments: [log.id, Int64(bitPattern: target)])

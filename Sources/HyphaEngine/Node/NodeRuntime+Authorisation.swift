@@ -5,7 +5,7 @@ import Foundation
 extension NodeRuntime {
     /// Every node relays; nodes with keys also open what is addressed to the database.
     func receiveEphemeral(_ envelope: [UInt8], hops: UInt8, from: ConnectionID) {
-        let channel = state.withLock { $0.channel } ?? makeChannel(receiver: nil)
+        let channel = state.withValue { $0.channel } ?? makeChannel(receiver: nil)
         guard let message = channel.handleIncoming(envelope, hops: hops, from: from) else { return }
         emit(.ephemeralReceived(messageID: message.header.messageID.hex, type: "\(message.type)"))
         switch AuthorisationMessage.decode(message, databaseID: database.databaseID) {
@@ -14,7 +14,7 @@ extension NodeRuntime {
         case let .success(.request(request)):
             admit(request)
         case let .success(decided):
-            guard let joiner = state.withLock({ $0.joiner }), joiner.handle(decided) else { return }
+            guard let joiner = state.withValue({ $0.joiner }), joiner.handle(decided) else { return }
             if case let .denied(denial) = decided {
                 updateJoin(.denied(reason: denial.reason))
             }
@@ -22,7 +22,7 @@ extension NodeRuntime {
     }
 
     private func admit(_ request: VerifiedAuthorisationRequest) {
-        guard let own = state.withLock({ $0.keys?.device?.publicKey }) else { return }
+        guard let own = state.withValue({ $0.keys?.device?.publicKey }) else { return }
         // A revoked device raises no alerts; a request answered anywhere never comes back.
         if (try? database.revocation(of: own)) != nil { return }
         if let status = try? database.status(of: request.deviceKey), status != .unknown {
@@ -49,8 +49,8 @@ extension NodeRuntime {
     /// Approves one specific request: appends the root-signed add-writer for its device key
     /// and sends the grant hint. Another request never changes what this approves.
     @discardableResult
-    public func authorise(_ id: RequestID) throws -> AuthorisationRecord {
-        let record = try database.approve(request: id)
+    public func authorise(_ id: RequestID, code: VerificationCode? = nil) throws -> AuthorisationRecord {
+        let record = try database.approve(request: id, code: code)
         queue.async { self.sendDecidedReplies() }
         emit(.requestsChanged)
         return record
@@ -58,15 +58,17 @@ extension NodeRuntime {
 
     /// Denies one request for good: a root-signed denial that every node (and the joiner)
     /// receives; the request can then never be approved anywhere.
-    public func deny(_ id: RequestID, reason: String = "denied") throws {
-        _ = try database.deny(request: id, reason: reason)
+    @discardableResult
+    public func deny(_ id: RequestID, reason: String = "denied") throws -> AuthorisationRecord {
+        let record = try database.deny(request: id, reason: reason)
         queue.async { self.sendDecidedReplies() }
         emit(.requestsChanged)
+        return record
     }
 
     /// Authorises this node with the passphrase alone (when no authorised node is reachable).
     public func authoriseSelf() throws {
-        guard let device = state.withLock({ $0.keys?.device?.publicKey }) else { throw NodeError.locked }
+        guard let device = onQueue({ state.withValue { $0.keys?.device?.publicKey } }) else { throw NodeError.locked }
         try database.authorise(device: device, name: config.nodeName)
         queue.async { self.checkJoinProgress() }
     }
@@ -74,7 +76,7 @@ extension NodeRuntime {
     /// Sends the Granted/Denied hint for requests decided here (in this process or by
     /// `hypha authorise` / `deny` in another one); the decision itself is in the log already.
     func sendDecidedReplies() {
-        guard let (keys, channel) = state.withLock({ s in s.keys.flatMap { k in s.channel.map { (k, $0) } } }),
+        guard let (keys, channel) = state.withValue({ s in s.keys.flatMap { k in s.channel.map { (k, $0) } } }),
               let replies = try? requests.repliesToSend(), !replies.isEmpty else { return }
         for record in replies {
             do {
@@ -96,14 +98,14 @@ extension NodeRuntime {
     /// A node holding the keys whose device is not a writer asks to be authorised, re-sending
     /// until the add-writer for its key replicates here (or it is denied).
     func startJoiningIfNeeded() {
-        guard let keys = state.withLock({ $0.keys }), let device = keys.device, state.withLock({ $0.joiner == nil }),
+        guard let keys = state.withValue({ $0.keys }), let device = keys.device, state.withValue({ $0.joiner == nil }),
               let status = try? database.status(of: device.publicKey), status == .unknown else {
             checkJoinProgress()
             return
         }
         let channel: @Sendable ([UInt8]) -> Void = { [weak self] envelope in
-            guard let self, let channel = self.state.withLock({ $0.channel }) else { return }
-            channel.send(envelope)
+            guard let self else { return }
+            self.queue.async { self.state.withValue { $0.channel }?.send(envelope) }
         }
         do {
             let joiner = try JoinRequester(databaseID: database.databaseID, channelKey: keys.channelKey, deviceKeys: device,
@@ -112,7 +114,7 @@ extension NodeRuntime {
                 guard let self else { return }
                 self.queue.async { self.joinEvent(event) }
             }
-            state.withLock { $0.joiner = joiner }
+            state.withValue { $0.joiner = joiner }
             updateJoin(.waiting)
             joiner.start()
         } catch {
@@ -133,7 +135,7 @@ extension NodeRuntime {
     /// asking when its request was denied in the database (the denial replicates like any
     /// operation, so the joiner learns it even if the Denied message never reached it).
     func checkJoinProgress() {
-        guard let joiner = state.withLock({ $0.joiner }), let device = ownDeviceKeyForJoin,
+        guard let joiner = state.withValue({ $0.joiner }), let device = ownDeviceKeyForJoin,
               let status = try? database.status(of: device) else { return }
         if status == .authorised {
             joiner.stop(.authorised)
@@ -145,12 +147,12 @@ extension NodeRuntime {
         }
     }
 
-    private var ownDeviceKeyForJoin: PublicKey? { state.withLock { $0.keys?.device?.publicKey } }
+    private var ownDeviceKeyForJoin: PublicKey? { state.withValue { $0.keys?.device?.publicKey } }
 
     private func updateJoin(_ phase: JoinState) {
-        let joiner = state.withLock { $0.joiner }
+        let joiner = state.withValue { $0.joiner }
         let status = JoinStatus(requestID: joiner?.requestID, code: joiner?.verificationCode, state: phase)
-        let changed = state.withLock { s -> Bool in
+        let changed = state.withValue { s -> Bool in
             defer { s.join = status }
             return s.join != status
         }

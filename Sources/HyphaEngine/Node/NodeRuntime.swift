@@ -1,15 +1,18 @@
 import Dispatch
 import Foundation
 import Logging
+import NIOCore
 import Synchronization
 
 /// A running node: replication over the network, the ephemeral channel (relay for every node,
 /// receiver for nodes holding the keys), authorisation requests (approver and joiner sides),
 /// and a watch on the database for changes made by other processes on the same data directory.
 ///
-/// Threads: network events arrive on SwiftNIO event loops and database callbacks on whatever
-/// thread committed; both hop to `queue` (serial), where all of the runtime's own work runs.
-/// Owners receive `NodeEvent`s on that queue.
+/// Threads: one owner. Network events arrive on SwiftNIO event loops and database callbacks on
+/// whatever thread committed; both hop to `queue` (serial), where all of the runtime's own work
+/// runs and where its `state` lives (`QueueConfined`: every access checks it is on `queue`).
+/// Public methods called from elsewhere run their part on `queue` through `onQueue`. Owners
+/// receive `NodeEvent`s on that queue.
 public final class NodeRuntime: Sendable {
     public struct Options: Sendable {
         public var listen: ListenAddress?
@@ -31,11 +34,12 @@ public final class NodeRuntime: Sendable {
     public let config: NodeConfig
     let options: Options
     let logger: Logger
-    let queue = DispatchQueue(label: "hypha.node")
+    let queue: DispatchQueue
+    private static let queueKey = DispatchSpecificKey<Bool>()
     let network: PeerNetwork
     let relay: EphemeralRelay<ConnectionID>
     let requests: AuthorisationRequests
-    let state = Mutex(State())
+    let state: QueueConfined<State>
 
     struct State {
         var keys: IdentityKeys?
@@ -55,6 +59,7 @@ public final class NodeRuntime: Sendable {
         var evidenceSent: Set<[UInt8]> = []
         /// This device's revocation, once told.
         var revocationTold = false
+        var control: ControlServer?
     }
 
     public init(config: NodeConfig, database: HyphaDatabase, keys: IdentityKeys?, options: Options,
@@ -63,6 +68,9 @@ public final class NodeRuntime: Sendable {
         self.database = database
         self.options = options
         self.logger = logger
+        queue = DispatchQueue(label: "hypha.node")
+        queue.setSpecific(key: Self.queueKey, value: true)
+        state = QueueConfined(State(), queue: queue)
         let relay = EphemeralRelay<ConnectionID>(databaseID: database.databaseID, deliversLocally: keys != nil)
         self.relay = relay
         requests = AuthorisationRequests(writer: database.grdbWriter)
@@ -71,6 +79,12 @@ public final class NodeRuntime: Sendable {
                               logger: logger) { event in box.runtime?.queue.async { box.runtime?.handle(event) } }
         box.runtime = self
         if let keys { installKeys(keys) }
+    }
+
+    /// Runs `body` on the node queue: at once when already there, else waiting for its turn.
+    func onQueue<T>(_ body: () throws -> T) rethrows -> T {
+        if DispatchQueue.getSpecific(key: Self.queueKey) == true { return try body() }
+        return try queue.sync(execute: body)
     }
 
     // MARK: Life cycle
@@ -82,16 +96,36 @@ public final class NodeRuntime: Sendable {
         if let listen = options.listen { bound = try await startListening(on: listen) }
         for peer in options.peers { network.connect(to: peer) }
         startWatching()
+        startControlSocket()
         return bound
+    }
+
+    /// Serves the local control socket in the data directory, so that commands beside this node
+    /// go through it (docs/PROTOCOL.md, "Local control socket").
+    private func startControlSocket() {
+        guard let directory = database.directory, !database.isReadOnly else { return }
+        let server = ControlServer(path: directory + "/" + ControlSocket.fileName, handler: ControlHandler(runtime: self), logger: logger)
+        guard server.start() else {
+            logger.warning("control socket not served: another node runs on this data directory, or the path is too long")
+            return
+        }
+        onQueue { state.withValue { $0.control = server } }
     }
 
     /// Accepts peers on `address` (TCP and WebSocket on one port); returns the bound address.
     @discardableResult
     public func startListening(on address: ListenAddress) async throws -> String {
-        let bound = "\(try await network.listen(on: address))"
-        state.withLock { $0.listenAddress = bound }
-        emit(.listening(address: bound))
-        queue.async { self.publishStatus() }
+        let bound: String
+        do {
+            bound = "\(try await network.listen(on: address))"
+        } catch let error as IOError {
+            throw ListenFailure(address: "\(address)", reason: String(cString: strerror(error.errnoCode)))
+        }
+        queue.async {
+            self.state.withValue { $0.listenAddress = bound }
+            self.emit(.listening(address: bound))
+            self.publishStatus()
+        }
         return bound
     }
 
@@ -99,20 +133,23 @@ public final class NodeRuntime: Sendable {
     private func startWatching() {
         let observer = database.observe { [weak self] change in
             guard let self else { return }
-            self.queue.async { self.databaseChanged(change, external: false) }
+            self.queue.async { self.databaseChanged(change) }
         }
         let timer = DispatchSource.makeTimerSource(queue: queue)
         timer.schedule(deadline: .now() + options.pollInterval, repeating: options.pollInterval)
         timer.setEventHandler { [weak self] in self?.poll() }
         let counter = (try? database.externalChangeCounter()) ?? 0
         let heads = Dictionary(((try? database.heads()) ?? []).map { ($0.writer, $0.signed.length) }) { a, _ in a }
+        database.seenHeads.withLock { $0.merge(heads) { max($0, $1) } }
         let evidence = Set(((try? DatabaseReplicationStore(database: database).evidence()) ?? []).map { Blake2b.hash($0.payload) })
-        state.withLock {
-            $0.evidenceSent = evidence
-            $0.databaseObserver = observer
-            $0.timer = TimerBox(timer)
-            $0.changeCounter = counter
-            $0.announced = heads
+        onQueue {
+            state.withValue {
+                $0.evidenceSent = evidence
+                $0.databaseObserver = observer
+                $0.timer = TimerBox(timer)
+                $0.changeCounter = counter
+                $0.announced = heads
+            }
         }
         timer.resume()
         queue.async { self.publishStatus(); self.startJoiningIfNeeded() }
@@ -120,10 +157,14 @@ public final class NodeRuntime: Sendable {
 
     /// Closes every connection and stops the timers; the database stays open for the owner.
     public func stop() async {
-        let (timer, observer, joiner) = state.withLock { s -> (TimerBox?, UUID?, JoinRequester?) in
-            s.stopped = true
-            return (s.timer, s.databaseObserver, s.joiner)
+        let (timer, observer, joiner, control) = onQueue {
+            state.withValue { s -> (TimerBox?, UUID?, JoinRequester?, ControlServer?) in
+                s.stopped = true
+                defer { s.control = nil }
+                return (s.timer, s.databaseObserver, s.joiner, s.control)
+            }
         }
+        control?.stop()
         timer?.timer.cancel()
         if let observer { database.removeObserver(observer) }
         joiner?.stop(.cancelled)
@@ -146,23 +187,28 @@ public final class NodeRuntime: Sendable {
     /// wipe them: a wiped secret must never be used. Not to be called from the node queue.
     public func lock() {
         dispatchPrecondition(condition: .notOnQueue(queue))
-        let joiner = state.withLock { s -> JoinRequester? in
-            s.keys = nil
-            s.channel = makeChannel(receiver: nil)
-            defer { s.joiner = nil }
-            return s.joiner
+        // Taking the keys away on the queue also waits for work queued before, which may hold
+        // the old channel.
+        let joiner = queue.sync {
+            state.withValue { s -> JoinRequester? in
+                s.keys = nil
+                s.channel = makeChannel(receiver: nil)
+                defer { s.joiner = nil }
+                return s.joiner
+            }
         }
         joiner?.stopAndWait(.cancelled)
-        queue.sync {}   // work already queued may hold the old channel: let it finish
         database.lock()
     }
 
     private func installKeys(_ keys: IdentityKeys) {
         let receiver = EphemeralReceiver(databaseID: database.databaseID, channelKey: keys.channelKey,
                                          seen: GRDBSeenMessageStore(writer: database.grdbWriter))
-        state.withLock {
-            $0.keys = keys
-            $0.channel = makeChannel(receiver: receiver)
+        onQueue {
+            state.withValue {
+                $0.keys = keys
+                $0.channel = makeChannel(receiver: receiver)
+            }
         }
     }
 
@@ -179,21 +225,23 @@ public final class NodeRuntime: Sendable {
     @discardableResult
     public func observe(_ observer: @escaping @Sendable (NodeEvent) -> Void) -> UUID {
         let id = UUID()
-        state.withLock { $0.observers[id] = observer }
+        onQueue { state.withValue { $0.observers[id] = observer } }
         return id
     }
 
-    public func removeObserver(_ id: UUID) { _ = state.withLock { $0.observers.removeValue(forKey: id) } }
+    public func removeObserver(_ id: UUID) { onQueue { _ = state.withValue { $0.observers.removeValue(forKey: id) } } }
 
     func emit(_ event: NodeEvent) {
-        for observer in state.withLock({ Array($0.observers.values) }) { observer(event) }
+        onQueue {
+            for observer in state.withValue({ Array($0.observers.values) }) { observer(event) }
+        }
     }
 
     // MARK: Queries
 
-    public var listenAddress: String? { state.withLock { $0.listenAddress } }
+    public var listenAddress: String? { onQueue { state.withValue { $0.listenAddress } } }
     public func peers() -> [PeerInfo] { network.peers() }
-    public var joinStatus: JoinStatus? { state.withLock { $0.join } }
+    public var joinStatus: JoinStatus? { onQueue { state.withValue { $0.join } } }
 
     /// Dials another peer (and keeps reconnecting to it).
     public func connect(to address: PeerAddress) { network.connect(to: address) }
@@ -208,17 +256,17 @@ public final class NodeRuntime: Sendable {
             publishStatus()
         case let .disconnected(id, address, reason):
             relay.connectionClosed(id)
-            state.withLock { _ = $0.inSync.remove(id) }
+            state.withValue { _ = $0.inSync.remove(id) }
             emit(.peerDisconnected(address: address, reason: reason))
             publishStatus()
         case let .connectFailed(address, reason, retry):
             emit(.connectFailed(address: address, reason: reason, retryInSeconds: retry ?? 0))
         case let .syncing(id):
-            state.withLock { _ = $0.inSync.remove(id) }
+            state.withValue { _ = $0.inSync.remove(id) }
             publishStatus()
         case let .synced(id):
             // Report the transition only, not every quiet moment of a live session.
-            let changed = state.withLock { $0.inSync.insert(id).inserted }
+            let changed = state.withValue { $0.inSync.insert(id).inserted }
             publishStatus()
             if changed, let peer = network.peers().first(where: { $0.id == id }) {
                 emit(.syncProgress(peer: peer.address, remaining: 0))
@@ -232,17 +280,14 @@ public final class NodeRuntime: Sendable {
         }
     }
 
-    /// A committed change: ours (in-process) or another process's (seen by polling).
-    func databaseChanged(_ change: DatabaseChange, external: Bool) {
-        if external {
-            announceNewHeads()
-        } else {
-            // The network relays what it ingested itself; only our own appends need announcing.
-            let own = change.heads.filter { $0.writer == ownDeviceKey }
-            if !own.isEmpty { announce(own) }
-        }
+    /// A committed change: ours, the network's, or another process's (noticed by polling).
+    /// Every grown head is announced: the network relays what it stored itself only while the
+    /// session it came on is still open, so a peer that hangs up right after sending would
+    /// leave it announced to nobody; sessions ignore a head they already have.
+    func databaseChanged(_ change: DatabaseChange) {
+        announce(change.heads)
         emit(.databaseChanged(change))
-        if change.membershipChanged || external { membershipMayHaveChanged() }
+        if change.membershipChanged { membershipMayHaveChanged() }
     }
 
     /// After a membership change (ours, a peer's, another process's): logs refused before may
@@ -256,24 +301,24 @@ public final class NodeRuntime: Sendable {
         tellRevocation()
     }
 
+    private var ownDeviceKey: PublicKey? { state.withValue { $0.keys?.device?.publicKey } ?? config.devicePublicKey }
+
     /// Says once that this device was revoked: it keeps replicating what it holds, read-only.
     private func tellRevocation() {
         guard let own = ownDeviceKey, let revoked = try? database.revocation(of: own),
-              !state.withLock({ $0.revocationTold }) else { return }
-        state.withLock { $0.revocationTold = true }
+              !state.withValue({ $0.revocationTold }) else { return }
+        state.withValue { $0.revocationTold = true }
         emit(.notice("\(revoked): it keeps what it holds but can no longer write or approve"))
     }
 
     private func broadcastNewEvidence() {
         guard let held = try? DatabaseReplicationStore(database: database).evidence() else { return }
-        let fresh = state.withLock { s in held.filter { s.evidenceSent.insert(Blake2b.hash($0.payload)).inserted } }
+        let fresh = state.withValue { s in held.filter { s.evidenceSent.insert(Blake2b.hash($0.payload)).inserted } }
         network.broadcastEvidence(fresh)
     }
 
-    private var ownDeviceKey: PublicKey? { state.withLock { $0.keys?.device?.publicKey } ?? config.devicePublicKey }
-
     private func announce(_ heads: [LogHead]) {
-        let fresh = state.withLock { s -> [LogHead] in
+        let fresh = state.withValue { s -> [LogHead] in
             heads.filter { head in
                 guard head.signed.length > s.announced[head.writer] ?? 0 else { return false }
                 s.announced[head.writer] = head.signed.length
@@ -283,26 +328,23 @@ public final class NodeRuntime: Sendable {
         if !fresh.isEmpty { network.notifyLocalChange(heads: fresh.map(SignedHead.init)) }
     }
 
-    private func announceNewHeads() {
-        guard let heads = try? database.heads() else { return }
-        announce(heads)
-    }
-
     /// Runs on `queue` every `pollInterval`: changes by other processes (CLI commands), decided
     /// authorisation requests to answer, housekeeping.
     private func poll() {
-        guard !state.withLock({ $0.stopped }) else { return }
-        if let counter = try? database.externalChangeCounter(), counter != state.withLock({ $0.changeCounter }) {
-            state.withLock { $0.changeCounter = counter }
+        guard !state.withValue({ $0.stopped }) else { return }
+        if let counter = try? database.externalChangeCounter(), counter != state.withValue({ $0.changeCounter }) {
+            state.withValue { $0.changeCounter = counter }
             database.checkpointer?.committed()   // another process committed: maybe time to checkpoint
             try? database.catchUpView()
-            databaseChanged(DatabaseChange(heads: [], viewChanged: true, membershipChanged: true), external: true)
+            // Observers (this runtime among them) hear of the other process's new heads and the
+            // keys they touched; the runtime announces them and re-checks membership.
+            try? database.noticeExternalChanges()
             emit(.requestsChanged)
         }
         sendDecidedReplies()
         let now = UInt64(Date().timeIntervalSince1970 * 1000)
-        if now - state.withLock({ $0.lastHousekeeping }) > 10_000 {
-            state.withLock { $0.lastHousekeeping = now }
+        if now - state.withValue({ $0.lastHousekeeping }) > 10_000 {
+            state.withValue { $0.lastHousekeeping = now }
             if let expired = try? requests.expireOverdue(), !expired.isEmpty { emit(.requestsChanged) }
             _ = try? requests.prune()
             publishStatus()
@@ -319,6 +361,13 @@ public final class NodeRuntime: Sendable {
                                    updatedAt: UInt64(Date().timeIntervalSince1970 * 1000))
         do { try database.publish(status) } catch { logger.warning("cannot publish the node status: \(error)") }
     }
+}
+
+/// The node could not listen where asked (the port is taken, say).
+public struct ListenFailure: UserFacingError {
+    public var address: String
+    public var reason: String
+    public var description: String { "cannot listen on \(address): \(reason.lowercased()) (use --listen host:port; port 0 picks a free one)" }
 }
 
 /// A dispatch timer held in the runtime's state. `@unchecked Sendable`: the timer itself is

@@ -88,6 +88,17 @@ enum Schema {
                 ) WITHOUT ROWID
                 """)
         }
+        // The verdict of the last integrity check: local writes are refused while it is not clean.
+        migrator.registerMigration("health-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE health (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    damaged INTEGER NOT NULL,
+                    problems TEXT NOT NULL,
+                    checked_at INTEGER NOT NULL
+                )
+                """)
+        }
         // Ephemeral channel: seen message ids and authorisation requests (Ephemeral/).
         EphemeralSchema.registerMigrations(&migrator)
         // What a running node publishes for CLI commands (`hypha peers`).

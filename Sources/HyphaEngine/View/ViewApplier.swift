@@ -56,6 +56,8 @@ struct ViewApplier {
     /// Blocks the caller already holds (just verified and stored), so they are not read back.
     private var preloaded: (writerID: Int64, start: UInt64, blocks: [[UInt8]])?
     private var appliedCount = 0
+    /// Keys whose registers changed, in order of first change.
+    private(set) var changedKeys: [String] = []
     /// Every log's accepted length now, and whether one grew since the view was last applied.
     private var acceptedByKey: [PublicKey: UInt64] = [:]
     private var acceptedGrew = false
@@ -115,7 +117,11 @@ struct ViewApplier {
             w.raw(key.bytes)
             w.u64(length)
         }
-        try db.execute(sql: "INSERT OR REPLACE INTO view_accepted (id, lengths) VALUES (1, ?)", arguments: [Data(w.bytes)])
+        let encoded = Data(w.bytes)
+        // Unchanged (the common case): write nothing, so a catch-up with nothing to apply
+        // changes no page (and works on a full disk).
+        guard try Data.fetchOne(db, sql: "SELECT lengths FROM view_accepted WHERE id = 1") != encoded else { return }
+        try db.execute(sql: "INSERT OR REPLACE INTO view_accepted (id, lengths) VALUES (1, ?)", arguments: [encoded])
     }
 
     /// Applies every block that is ready, until nothing more is. `preloaded` are blocks of one
@@ -139,6 +145,7 @@ struct ViewApplier {
                         advanced += 1
                     }
                     appliedCount += try ViewBatch.apply(operations, db, keys: keys)
+                    changedKeys += operations.map(\.key)
                     if advanced == 0 { break }
                     progress = true
                     if advanced < blocks.count { break }
@@ -195,6 +202,7 @@ struct ViewApplier {
                                              followsEverything: $0.replaces == nil) }
         }
         appliedCount += try ViewBatch.apply(batch, db, keys: keys)
+        changedKeys += batch.map(\.key)
         state.applied = start + UInt64(operations.count)
         state.dirty = true
         try saveStates()

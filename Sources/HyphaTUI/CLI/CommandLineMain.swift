@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HyphaEngine
+import Synchronization
 
 /// Runs `hypha` and turns every outcome into DESIGN.md's exit codes.
 enum CommandLineMain {
@@ -25,6 +26,10 @@ enum CommandLineMain {
         case let failure as OperationalFailure:
             printError("hypha: \(failure.message)")
             return failure.status
+        case _ where StorageFailure.from(error, directory: ErrorContext.directory) != nil:
+            // A full disk, read-only media, a damaged file: one line, exit 1, never a raw SQLite error.
+            printError("hypha: \(StorageFailure.from(error, directory: ErrorContext.directory)!)")
+            return 1
         default:
             let code = Hypha.exitCode(for: error)
             let message = Hypha.fullMessage(for: error)
@@ -40,8 +45,16 @@ enum CommandLineMain {
     }
 
     static func printError(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        let bytes = Array((line + "\n").utf8)
+        bytes.withUnsafeBytes { _ = Glibc.write(2, $0.baseAddress, $0.count) }   // never traps (stderr closed, disk full)
     }
+}
+
+/// The data directory the command works on, named in messages about storage failures.
+enum ErrorContext {
+    private static let current = Mutex<String?>(nil)
+    static var directory: String { current.withLock { $0 } ?? "the data directory" }
+    static func set(_ directory: String) { current.withLock { $0 = directory } }
 }
 
 /// A failure with its own exit status and a one-line message.

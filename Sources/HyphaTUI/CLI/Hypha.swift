@@ -13,13 +13,17 @@ struct Hypha: ParsableCommand {
 
         Exit status: 0 success, 1 operational failure (one-line error on stderr), 2 usage error.
         """,
+        version: "hypha \(Hypha.version)",
         subcommands: [
             NewCommand.self, IdCommand.self, PutCommand.self, GetCommand.self, DeleteCommand.self, ListCommand.self,
             ImportCommand.self, ExportCommand.self, NodesCommand.self, RevokeCommand.self, LogCommand.self, CheckCommand.self,
             ServeCommand.self, JoinCommand.self, RequestsCommand.self, AuthoriseCommand.self, DenyCommand.self, PeersCommand.self,
-            BenchCommand.self,
+            WatchCommand.self, BenchCommand.self,
         ]
     )
+
+    /// This program's version (entry formats 1–2, wire protocol 1, key derivation v1).
+    static let version = "0.9.0"
 
     @OptionGroup var dataDirectory: DataDirectoryOption
     @OptionGroup var network: NetworkOptions

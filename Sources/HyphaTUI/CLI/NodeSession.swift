@@ -11,6 +11,7 @@ struct NodeSession {
 
     init(dataDirectory: DataDirectoryOption) throws {
         directory = DataDirectory(dataDirectory.resolved())
+        ErrorContext.set(directory.url.path)
         config = try directory.loadConfig()
         LogSetup.bootstrap(file: directory.logURL)
         database = try directory.openDatabase(config: config)

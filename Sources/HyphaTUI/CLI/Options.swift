@@ -66,11 +66,9 @@ struct ReplacesOption: ParsableArguments {
                                valueName: "id,…"))
     var list: String?
 
-    /// nil when not given; the named versions otherwise, each checked against this database's writers.
-    func resolve(in database: HyphaDatabase) throws -> [VersionID]? {
-        guard let list else { return nil }
-        let writers = try database.writers().map(\.key)
-        return try list.split(separator: ",").map { try VersionID.parse(String($0).trimmingCharacters(in: .whitespaces), writers: writers) }
+    /// nil when not given; the version ids as typed otherwise (checked where the write is made).
+    var ids: [String]? {
+        list.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
     }
 }
 

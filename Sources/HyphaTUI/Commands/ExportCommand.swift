@@ -15,12 +15,10 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var prefix: PrefixOption
 
     func run() throws {
-        var session = try NodeSession(dataDirectory: dataDirectory)
-        defer { session.close() }
-        try session.unlock(with: passphrase)
-        try EntryPages.forEach(session.database, prefix: prefix.value) { summary in
+        let source = try EntrySources.open(dataDirectory, passphrase: passphrase)
+        try EntryPages.forEach(source, prefix: prefix.value) { summary in
             var object: [String: Any] = ["key": summary.key, "value": Output.jsonText(summary.value)]
-            if summary.isConflict, let entry = try session.database.entry(summary.key) {
+            if summary.isConflict, let entry = try source.entry(summary.key) {
                 object = EntryJSON.object(entry)
             }
             var line = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])

@@ -16,10 +16,9 @@ struct GetCommand: ParsableCommand {
     @Argument(help: "The key.") var key: String
 
     func run() throws {
-        var session = try NodeSession(dataDirectory: dataDirectory)
-        defer { session.close() }
-        try session.unlock(with: passphrase)
-        guard let entry = try session.database.entry(key), !entry.isDeleted else { throw NodeError.noSuchEntry(key) }
+        let key = try KeyText.normalised(self.key)
+        let source = try EntrySources.open(dataDirectory, passphrase: passphrase)
+        guard let entry = try source.entry(key), !entry.isDeleted else { throw NodeError.noSuchEntry(key) }
         if json.enabled {
             try Output.json(EntryJSON.object(entry))
         } else if !entry.isConflict, let value = entry.winner.value {

@@ -27,17 +27,16 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
-        if file == "-" && passphrase.file() == nil {
+        let node = RunningNode.connect(dataDirectory)
+        if file == "-" && passphrase.file() == nil && node == nil {
             throw OperationalFailure(message: "reading entries from standard input needs --passphrase-file (or HYPHA_PASSPHRASE_FILE)")
         }
         let changes = try JSONLines.parse(readInput())
-        var session = try NodeSession(dataDirectory: dataDirectory)
-        defer { session.close() }
-        try session.unlock(with: passphrase)
+        let source: EntrySource = try node.map(NodeEntrySource.init) ?? DirectEntrySource(dataDirectory, passphrase: passphrase)
         var done = 0
         while done < changes.count {
             let slice = Array(changes[done..<min(changes.count, done + batch)])
-            try session.database.write(slice)
+            try source.write(slice)
             done += slice.count
             Output.note("imported \(done) of \(changes.count)")
         }
@@ -55,8 +54,8 @@ struct ImportCommand: ParsableCommand {
 
 /// Parsing and validating JSON Lines input before anything is written.
 enum JSONLines {
-    static func parse(_ data: Data) throws -> [Change] {
-        var changes: [Change] = []
+    static func parse(_ data: Data) throws -> [PendingChange] {
+        var changes: [PendingChange] = []
         var lineNumber = 0
         for rawLine in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
             lineNumber += 1
@@ -65,18 +64,19 @@ enum JSONLines {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
                 throw OperationalFailure(message: "line \(lineNumber): not a JSON object; nothing was imported")
             }
-            guard let key = object["key"] as? String, let value = object["value"] as? String else {
+            guard let typed = object["key"] as? String, let value = object["value"] as? String else {
                 throw OperationalFailure(message: "line \(lineNumber): needs string \"key\" and \"value\"; nothing was imported")
             }
+            let key: String
             do {
-                try HyphaDatabase.validate(key: key)
+                key = try KeyText.normalised(typed)
             } catch {
                 throw OperationalFailure(message: "line \(lineNumber): \(error); nothing was imported")
             }
             guard value.utf8.count <= EntryLimits.maxValueBytes else {
                 throw OperationalFailure(message: "line \(lineNumber): \(NodeError.valueTooLarge(value.utf8.count)); nothing was imported")
             }
-            changes.append(.put(key: key, value: Array(value.utf8)))
+            changes.append(PendingChange(key: key, value: Array(value.utf8), replaces: nil))
         }
         return changes
     }

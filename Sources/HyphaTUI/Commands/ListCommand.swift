@@ -16,13 +16,11 @@ struct ListCommand: ParsableCommand {
     @OptionGroup var prefix: PrefixOption
 
     func run() throws {
-        var session = try NodeSession(dataDirectory: dataDirectory)
-        defer { session.close() }
-        try session.unlock(with: passphrase)
+        let source = try EntrySources.open(dataDirectory, passphrase: passphrase)
         var objects: [[String: Any]] = []
-        try EntryPages.forEach(session.database, prefix: prefix.value) { summary in
+        try EntryPages.forEach(source, prefix: prefix.value) { summary in
             if json.enabled {
-                if summary.isConflict, let entry = try session.database.entry(summary.key) {
+                if summary.isConflict, let entry = try source.entry(summary.key) {
                     objects.append(EntryJSON.object(entry))
                 } else {
                     objects.append(["key": summary.key, "value": Output.jsonText(summary.value), "conflict": false])
@@ -38,11 +36,11 @@ struct ListCommand: ParsableCommand {
 
 /// Walks every live entry (with `prefix`) page by page, in key order.
 enum EntryPages {
-    static func forEach(_ database: HyphaDatabase, prefix: String, values: Bool = true, pageSize: Int = 1000,
+    static func forEach(_ source: EntrySource, prefix: String, values: Bool = true, pageSize: Int = 1000,
                         _ body: (EntrySummary) throws -> Void) throws {
         var after: String?
         while true {
-            let page = try database.list(prefix: prefix, after: after, limit: pageSize, values: values)
+            let page = try source.list(prefix: prefix, after: after, limit: pageSize, values: values)
             for summary in page { try body(summary) }
             guard page.count == pageSize, let last = page.last else { return }
             after = last.key

@@ -51,6 +51,10 @@ struct RevokeCommand: ParsableCommand {
     @Argument(help: "Node name or key prefix.") var node: String
 
     func run() throws {
+        if let running = RunningNode.connect(dataDirectory) {
+            Output.line(try RunningNode.call(running, ControlRequest(op: .revoke, node: node)).done ?? "revoked")
+            return
+        }
         var session = try NodeSession(dataDirectory: dataDirectory)
         defer { session.close() }
         try session.unlock(with: passphrase)

@@ -47,6 +47,10 @@ struct AuthoriseCommand: ParsableCommand {
     @Argument(help: "The request id (or a unique prefix of at least 6 hex digits).") var id: String
 
     func run() throws {
+        if let node = RunningNode.connect(dataDirectory) {
+            Output.line(try RunningNode.call(node, ControlRequest(op: .authorise, request: id)).done ?? "authorised")
+            return
+        }
         var session = try NodeSession(dataDirectory: dataDirectory)
         defer { session.close() }
         let requests = session.database.authorisationRequests()
@@ -71,6 +75,10 @@ struct DenyCommand: ParsableCommand {
     @Argument(help: "The request id (or a unique prefix).") var id: String
 
     func run() throws {
+        if let node = RunningNode.connect(dataDirectory) {
+            Output.line(try RunningNode.call(node, ControlRequest(op: .deny, request: id, reason: reason)).done ?? "denied")
+            return
+        }
         var session = try NodeSession(dataDirectory: dataDirectory)
         defer { session.close() }
         let requests = session.database.authorisationRequests()

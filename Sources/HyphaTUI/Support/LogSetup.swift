@@ -21,18 +21,28 @@ enum LogSetup {
     }
 }
 
-/// An append-only log file shared by every logger of the process (0600).
+/// An append-only log file shared by every logger of the process (0600). Writing never fails
+/// loudly: on a full disk or a read-only file system a line is simply lost (a log must never
+/// bring the node down; FileHandle.write traps on such errors).
 final class FileLogSink: Sendable {
-    private let handle: Mutex<FileHandle>
+    private let descriptor: Mutex<Int32>
 
     init?(url: URL) {
         let fd = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return nil }
-        handle = Mutex(FileHandle(fileDescriptor: fd, closeOnDealloc: true))
+        descriptor = Mutex(fd)
     }
 
+    deinit { descriptor.withLock { _ = close($0) } }
+
     func write(_ line: String) {
-        handle.withLock { $0.write(Data((line + "\n").utf8)) }
+        let bytes = Array((line + "\n").utf8)
+        descriptor.withLock { fd in
+            bytes.withUnsafeBytes { buffer in
+                // One write(2) per line (O_APPEND keeps lines whole); errors are ignored on purpose.
+                _ = Glibc.write(fd, buffer.baseAddress, buffer.count)
+            }
+        }
     }
 }
 
@@ -47,10 +57,10 @@ struct FileLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?,
-             source: String, file: String, function: String, line: UInt) {
+    func log(event: LogEvent) {
         var all = metadata
-        if let extra { all.merge(extra) { $1 } }
+        if let extra = event.metadata { all.merge(extra) { $1 } }
+        let level = event.level, message = event.message
         let details = all.isEmpty ? "" : " " + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let time = ISO8601DateFormatter().string(from: Date())
         sink.write("\(time) \(level) [\(label)] \(message)\(details)")
