@@ -25,6 +25,10 @@ struct BenchHostileAttackerCommand: ParsableCommand {
     private var parsedKinds: [AttackerPool.Kind] { kinds.split(separator: ",").compactMap { AttackerPool.Kind(rawValue: String($0)) } }
 
     func run() throws {
+        // A parent that ignores SIGTERM (a test process running the app in-process) passes that
+        // on; the attacker must stop when told.
+        signal(SIGTERM, SIG_DFL)
+        signal(SIGINT, SIG_DFL)
         FileDescriptorLimit.raiseToHardLimit()
         let pool = try AttackerPool(port: port, sources: sources, seconds: seconds)
         try Output.json(["event": "started"])
