@@ -78,7 +78,7 @@ import Testing
     }
 
     @Test func aNewcomerTakesThePlaceOfTheBusiestSourcesOldestConnection() throws {
-        let admission = ConnectionAdmission(limits: .init(handshaking: 4, handshakingPerSource: 3, peers: 1))
+        let admission = ConnectionAdmission(limits: .init(handshaking: 4, handshakingPerSource: 3, peers: 2, peersPerSource: 1))
         func channel(_ ip: String) throws -> EmbeddedChannel {
             let channel = EmbeddedChannel()
             try channel.connect(to: try SocketAddress(ipAddress: ip, port: 1000)).wait()
@@ -95,8 +95,13 @@ import Testing
         admission.admit(ConnectionID(rawValue: 11), channel: newcomer)   // full: the flood's oldest goes
         #expect(!flood[1].isActive && flood[2].isActive && quiet.isActive)
         #expect(admission.promote(ConnectionID(rawValue: 10)))
-        #expect(!admission.promote(ConnectionID(rawValue: 11)))           // one peer place only
-        #expect(admission.counts == (handshaking: 2, peers: 1, evicted: 2))
+        #expect(!admission.promote(ConnectionID(rawValue: 1)))            // evicted: no place
+        #expect(admission.promote(ConnectionID(rawValue: 3)))
+        #expect(!admission.promote(ConnectionID(rawValue: 4)))            // its address has its one peer place
+        #expect(!admission.promote(ConnectionID(rawValue: 11)))           // both peer places taken
+        #expect(admission.counts == (handshaking: 0, peers: 2, evicted: 2))
+        admission.closed(ConnectionID(rawValue: 3))
+        #expect(admission.counts.peers == 1)
         #expect(ConnectionAdmission.sourceKey(try SocketAddress(ipAddress: "2001:db8:1:2:3:4:5:6", port: 1)) == "2001:db8:1:2::/64")
         #expect(ConnectionAdmission.sourceKey(try SocketAddress(ipAddress: "::ffff:192.0.2.1", port: 1)) == "192.0.2.1")
     }

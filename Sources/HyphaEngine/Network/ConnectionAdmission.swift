@@ -8,12 +8,13 @@ import Synchronization
 /// (or, when all places are taken, of the source holding the most) is closed to make room, so a
 /// flood cannot keep a legitimate peer out: a newcomer always gets a place, and keeps it for its
 /// handshake unless its own address holds as many places as the attacker's busiest one. Peers have
-/// a cap of their own. Thread-safe.
+/// caps of their own, in total and per address. Thread-safe.
 final class ConnectionAdmission: Sendable {
     struct Limits: Sendable, Equatable {
         var handshaking: Int
         var handshakingPerSource: Int
         var peers: Int
+        var peersPerSource: Int
     }
 
     private struct Pending {
@@ -24,7 +25,8 @@ final class ConnectionAdmission: Sendable {
     private struct State {
         var pending: [ConnectionID: Pending] = [:]
         var perSource: [String: Int] = [:]
-        var peers: Set<ConnectionID> = []
+        var peers: [ConnectionID: String] = [:]
+        var peersPerSource: [String: Int] = [:]
         var evicted = 0
     }
 
@@ -55,12 +57,16 @@ final class ConnectionAdmission: Sendable {
     }
 
     /// The peer proved the capability: it leaves the handshaking places. False when every peer
-    /// place is taken (the caller closes it as overloaded).
+    /// place is taken, or every one its address may hold (the caller closes it as overloaded).
     func promote(_ id: ConnectionID) -> Bool {
         state.withLock { s in
-            if s.pending[id] != nil { _ = Self.remove(id, from: &s) }
-            guard s.peers.count < limits.peers else { return false }
-            s.peers.insert(id)
+            guard let source = s.pending[id]?.source else { return false }   // already evicted
+            _ = Self.remove(id, from: &s)
+            guard s.peers.count < limits.peers, s.peersPerSource[source, default: 0] < limits.peersPerSource else {
+                return false
+            }
+            s.peers[id] = source
+            s.peersPerSource[source, default: 0] += 1
             return true
         }
     }
@@ -68,7 +74,10 @@ final class ConnectionAdmission: Sendable {
     func closed(_ id: ConnectionID) {
         state.withLock { s in
             if s.pending[id] != nil { _ = Self.remove(id, from: &s) }
-            s.peers.remove(id)
+            if let source = s.peers.removeValue(forKey: id) {
+                let left = s.peersPerSource[source, default: 1] - 1
+                s.peersPerSource[source] = left > 0 ? left : nil
+            }
         }
     }
 

@@ -23,8 +23,10 @@ public struct NetworkConfiguration: Sendable {
     /// address; a new one beyond either closes the oldest of them (see `ConnectionAdmission`).
     public var maxHandshaking = 256
     public var maxHandshakingPerSource = 32
-    /// Inbound sessions (capability proved); a peer beyond this is closed as overloaded.
+    /// Inbound sessions (capability proved), in all and per source address; a peer beyond either
+    /// is closed as overloaded.
     public var maxPeers = 512
+    public var maxPeersPerSource = 64
     /// Bytes written to one peer and not yet sent beyond which it is disconnected…
     public var maxQueuedOutboundBytes = 16 * 1024 * 1024
     /// …and how long bytes may wait with none of them sent (a peer that stopped reading).

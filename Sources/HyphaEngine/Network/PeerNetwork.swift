@@ -62,7 +62,8 @@ public final class PeerNetwork: Sendable {
         let registry = self.registry
         let admission = ConnectionAdmission(limits: .init(handshaking: configuration.maxHandshaking,
                                                           handshakingPerSource: configuration.maxHandshakingPerSource,
-                                                          peers: configuration.maxPeers))
+                                                          peers: configuration.maxPeers,
+                                                          peersPerSource: configuration.maxPeersPerSource))
         self.admission = admission
         fanOut = Mutex(TokenBucket(capacity: Double(configuration.ephemeralFanOutBurstBytes),
                                    perSecond: Double(configuration.ephemeralFanOutBytesPerSecond)))
