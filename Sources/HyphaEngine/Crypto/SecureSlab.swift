@@ -23,6 +23,7 @@ final class SecureSlab: Sendable {
 
     /// A zeroed slot, or nil when guarded memory cannot be had.
     func allocate() -> UnsafeMutableRawPointer? {
+        guard (try? Sodium.ensureInitialised()) != nil else { return nil }   // sodium_malloc aborts before sodium_init
         let address = state.withLock { s -> UInt? in
             if s.free.isEmpty {
                 guard let block = sodium_malloc(Self.slotBytes * Self.slotsPerBlock) else { return nil }

@@ -1,8 +1,8 @@
 import NIOCore
 import Synchronization
 
-/// Who may take a place among this node's inbound connections (PROTOCOL.md, "Connection limits").
-/// A connection is *handshaking* from accept until the peer's Open verifies, then a *peer*.
+/// Who may take a place among this node's inbound connections (PROTOCOL.md, "Connection limits and
+/// budgets"). A connection is *handshaking* from accept until the peer's Open verifies, then a *peer*.
 /// Handshaking connections are capped in total and per source address (an IPv4 address, or the
 /// /64 of an IPv6 one). When a cap is reached, the oldest handshaking connection of that source
 /// (or, when all places are taken, of the source holding the most) is closed to make room, so a
