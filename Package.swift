@@ -42,6 +42,8 @@ let package = Package(
                 "HyphaEngine", "Widgets", "CNcursesw",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),   // the hostile benchmark's attacker
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "EngineTests", dependencies: [

@@ -35,10 +35,11 @@ import Testing
                                               transport: .tcp, address: "embedded")
         let settings = SessionSettings(local: LocalNode(nodeName: "\(role)", flags: [], nodeNonce: role == .initiator ? 1 : 2),
                                        limits: limits)
+        let trust = ConnectionTrust()
         try channel.pipeline.syncOperations.addHandlers([
-            ByteToMessageHandler(TransportFrameDecoder()),
+            ByteToMessageHandler(TransportFrameDecoder(trust: trust)),
             SecureChannelHandler(role: role, databaseID: store.databaseID),
-            SessionHandler(descriptor: descriptor, settings: settings, executor: .inline(store),
+            SessionHandler(descriptor: descriptor, settings: settings, executor: .inline(store), trust: trust,
                            logger: Logger(label: "test"), observer: notices.observer),
         ])
         return channel

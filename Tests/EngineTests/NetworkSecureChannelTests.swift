@@ -104,9 +104,36 @@ import Testing
         buffer.writeBytes([0xCC])
         #expect(try parser.next(from: &buffer) == ByteBuffer(bytes: [0xAA, 0xBB, 0xCC]))
         var huge = ByteBuffer(bytes: [0xFF, 0xFF, 0xFF, 0xFF])
-        #expect(throws: SecureChannelError.frameTooLarge(UInt32.max)) { try parser.next(from: &huge) }
+        #expect(throws: SecureChannelError.frameTooLarge(UInt32.max, limit: WireLimits.maxFrameLength)) { try parser.next(from: &huge) }
         var limit = ByteBuffer(); limit.writeInteger(UInt32(WireLimits.maxFrameLength + 1), endianness: .little)
         #expect(throws: SecureChannelError.self) { try parser.next(from: &limit) }
+    }
+
+    @Test func connectionSecretsLiveInSlabSlotsThatAreZeroedAndReused() throws {
+        let slab = SecureSlab()
+        let slot = try #require(slab.allocate())
+        slot.storeBytes(of: 0xA5A5_A5A5_A5A5_A5A5 as UInt64, as: UInt64.self)
+        slab.release(slot)
+        let again = try #require(slab.allocate())
+        #expect(again == slot)                                      // the freed slot comes back first…
+        #expect(again.load(as: UInt64.self) == 0)                   // …zeroed
+        #expect(slab.usage.blocks == 1 && slab.usage.free == SecureSlab.slotsPerBlock - 1)
+        let secret = try SecureBytes(connectionSecretCount: 32)     // the shared slab
+        secret.withUnsafeMutableBytes { $0[0] = 7 }
+        #expect(secret.withUnsafeBytes { $0[0] } == 7)
+        let large = try SecureBytes(connectionSecretCount: 100)     // too big for a slot: its own pages
+        #expect(large.count == 100)
+    }
+
+    @Test func beforeTheOpenVerifiesOnlySmallFramesAreRead() throws {
+        let trust = ConnectionTrust()
+        var parser = TransportFrameParser()
+        var buffer = ByteBuffer(bytes: Hello.encode(publicKey: [UInt8](repeating: 1, count: 32)))
+        _ = try parser.next(from: &buffer, maxLength: trust.maxFrameLength)
+        buffer.writeInteger(UInt32(WireLimits.maxFrameLengthBeforeOpen + 1), endianness: .little)
+        #expect(throws: SecureChannelError.self) { try parser.next(from: &buffer, maxLength: trust.maxFrameLength) }
+        trust.grant()
+        #expect(try parser.next(from: &buffer, maxLength: trust.maxFrameLength) == nil)  // waits for the payload
     }
 }
 

@@ -324,14 +324,16 @@ import Testing
         await a.network.shutdown()
     }
 
-    @Test func connectionsBeyondTheLimitAreClosedAtOnce() async throws {
-        let a = TestNode("small") { $0.maxConnections = 1 }
+    @Test func aNewConnectionTakesThePlaceOfTheOldestHandshakingOne() async throws {
+        let a = TestNode("small") { $0.maxHandshaking = 1 }
         let port = try await a.listen()
         let first = try RawSocket(port: port)
         first.send(Array("HY".utf8))  // a pending handshake occupies the only place
+        #expect(await eventually { a.network.admissionCounts.handshaking == 1 })
         let second = try RawSocket(port: port)
-        #expect(second.readUntilClosed(seconds: 2).closed)
-        #expect(!first.readUntilClosed(seconds: 0.2).closed)
+        #expect(first.readUntilClosed(seconds: 2).closed)
+        #expect(!second.readUntilClosed(seconds: 0.2).closed)
+        #expect(a.network.admissionCounts.evicted == 1)
         await a.network.shutdown()
     }
 

@@ -4,8 +4,11 @@ import Foundation
 struct RawSocket {
     let fd: Int32
 
-    init(port: Int) throws {
+    /// `receiveBuffer`: a small kernel receive buffer (set before connecting), for a peer that
+    /// should fill up quickly when it stops reading.
+    init(port: Int, receiveBuffer: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if var size = receiveBuffer { setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian

@@ -9,14 +9,27 @@ import CSodium
 public final class SecureBytes: @unchecked Sendable {
     public let count: Int
     private let pointer: UnsafeMutableRawPointer
+    private let inSlab: Bool
     private var wiped = false
 
-    public init(count: Int) throws {
+    public convenience init(count: Int) throws {
         try Sodium.ensureInitialised()
         guard let p = sodium_malloc(max(count, 1)) else { throw CryptoError.secureMemoryUnavailable(bytes: count) }
-        pointer = p
-        self.count = count
-        sodium_memzero(pointer, max(count, 1))
+        sodium_memzero(p, max(count, 1))
+        self.init(pointer: p, count: count, inSlab: false)
+    }
+
+    /// A per-connection secret of at most 64 bytes, in a slot of `SecureSlab` (guarded and locked
+    /// memory shared with other connections' secrets, without guard pages of its own), so that a
+    /// connection costs no system calls for its keys. Larger sizes get their own `sodium_malloc`.
+    convenience init(connectionSecretCount count: Int) throws {
+        if count > SecureSlab.slotBytes {
+            try self.init(count: count)
+        } else {
+            try Sodium.ensureInitialised()
+            guard let slot = SecureSlab.shared.allocate() else { throw CryptoError.secureMemoryUnavailable(bytes: count) }
+            self.init(pointer: slot, count: count, inSlab: true)
+        }
     }
 
     /// Copies `bytes` into guarded memory. For public values and tests; real secrets are
@@ -28,7 +41,15 @@ public final class SecureBytes: @unchecked Sendable {
         }
     }
 
-    deinit { sodium_free(pointer) }
+    private init(pointer: UnsafeMutableRawPointer, count: Int, inSlab: Bool) {
+        self.pointer = pointer
+        self.count = count
+        self.inSlab = inSlab
+    }
+
+    deinit {
+        if inSlab { SecureSlab.shared.release(pointer) } else { sodium_free(pointer) }
+    }
 
     public var isWiped: Bool { wiped }
 

@@ -5,8 +5,12 @@ import NIOWebSocket
 
 /// Builds the channel pipelines of both transports:
 ///
-///     raw TCP:   deadline → [sniffer →] frame decoder → secure channel → idle timer → session
-///     WebSocket: deadline → [sniffer →] (size limit →) HTTP upgrade … → WS codec → aggregator → adapter → secure channel → idle timer → session
+///     raw TCP:   queue limit → deadline → [sniffer →] frame decoder → secure channel → idle timer → session
+///     WebSocket: queue limit → deadline → [sniffer →] (size limit →) HTTP upgrade …
+///                then pre-trust limit → WS codec → aggregator → adapter → secure channel → idle timer → session
+///
+/// One `ConnectionTrust` per connection tells the frame decoders and the pre-trust limit when the
+/// peer's Open has verified.
 struct ConnectionPipeline: Sendable {
     let databaseID: DatabaseID
     let settings: SessionSettings
@@ -14,6 +18,8 @@ struct ConnectionPipeline: Sendable {
     let pingAfterIdle: TimeAmount
     let closeAfterSilence: TimeAmount
     let handshakeTimeout: TimeAmount
+    let maxQueuedOutboundBytes: Int
+    let stalledPeerTimeout: TimeAmount
     let logger: Logger
     let observer: SessionObserver
 
@@ -22,24 +28,32 @@ struct ConnectionPipeline: Sendable {
     private static let sizeLimitName = "hypha.http-size-limit"
 
     /// The handlers common to both transports, after the unit layer.
-    func addSessionHandlers(_ pipeline: ChannelPipeline.SynchronousOperations, descriptor: ConnectionDescriptor) throws {
+    func addSessionHandlers(_ pipeline: ChannelPipeline.SynchronousOperations, descriptor: ConnectionDescriptor,
+                            trust: ConnectionTrust) throws {
         try pipeline.addHandler(SecureChannelHandler(role: descriptor.role, databaseID: databaseID))
         try pipeline.addHandler(IdleStateHandler(readTimeout: closeAfterSilence, writeTimeout: pingAfterIdle))
         try pipeline.addHandler(SessionHandler(descriptor: descriptor, settings: settings, executor: executor,
-                                               logger: logger, observer: observer))
+                                               trust: trust, logger: logger, observer: observer))
+    }
+
+    /// The handlers every connection starts with.
+    private func addFront(_ pipeline: ChannelPipeline.SynchronousOperations) throws {
+        try pipeline.addHandler(OutboundQueueLimit(maxQueuedBytes: maxQueuedOutboundBytes, stallTimeout: stalledPeerTimeout))
+        try pipeline.addHandler(HandshakeDeadlineHandler(timeout: handshakeTimeout))
     }
 
     /// An accepted connection: sniff the transport, then build its pipeline.
     func configureInbound(_ channel: Channel, id: ConnectionID) throws {
         let address = channel.remoteAddress.map(Self.describe) ?? "unknown"
         let pipeline = channel.pipeline.syncOperations
-        try pipeline.addHandler(HandshakeDeadlineHandler(timeout: handshakeTimeout))
+        try addFront(pipeline)
         try pipeline.addHandler(ProtocolSniffer { kind, pipeline, sniffer in
             switch kind {
             case .rawTCP:
                 let descriptor = ConnectionDescriptor(id: id, role: .responder, transport: .tcp, address: address)
-                try pipeline.addHandler(ByteToMessageHandler(TransportFrameDecoder()), position: .after(sniffer))
-                try addSessionHandlers(pipeline, descriptor: descriptor)
+                let trust = ConnectionTrust()
+                try pipeline.addHandler(ByteToMessageHandler(TransportFrameDecoder(trust: trust)), position: .after(sniffer))
+                try addSessionHandlers(pipeline, descriptor: descriptor, trust: trust)
             case .http:
                 let descriptor = ConnectionDescriptor(id: id, role: .responder, transport: .websocket, address: address)
                 try addWebSocketServer(pipeline, descriptor: descriptor)
@@ -70,10 +84,13 @@ struct ConnectionPipeline: Sendable {
         channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
             for name in httpHandlers { _ = pipeline.removeHandler(name: name) }
+            let trust = ConnectionTrust()
+            let deadline = try pipeline.handler(type: HandshakeDeadlineHandler.self)
+            try pipeline.addHandler(PreTrustByteLimit(trust: trust), position: .after(deadline))
             try pipeline.addHandler(NIOWebSocketFrameAggregator(minNonFinalFragmentSize: 1, maxAccumulatedFrameCount: 1024,
                                                                 maxAccumulatedFrameSize: WebSocketTransportAdapter.maxMessageSize))
-            try pipeline.addHandler(WebSocketTransportAdapter(isClient: descriptor.role == .initiator))
-            try addSessionHandlers(pipeline, descriptor: descriptor)
+            try pipeline.addHandler(WebSocketTransportAdapter(isClient: descriptor.role == .initiator, trust: trust))
+            try addSessionHandlers(pipeline, descriptor: descriptor, trust: trust)
         }
     }
 
@@ -82,11 +99,12 @@ struct ConnectionPipeline: Sendable {
         let descriptor = ConnectionDescriptor(id: id, role: .initiator, transport: address.transport,
                                               address: address.description)
         let pipeline = channel.pipeline.syncOperations
-        try pipeline.addHandler(HandshakeDeadlineHandler(timeout: handshakeTimeout))
+        try addFront(pipeline)
         switch address.transport {
         case .tcp:
-            try pipeline.addHandler(ByteToMessageHandler(TransportFrameDecoder()))
-            try addSessionHandlers(pipeline, descriptor: descriptor)
+            let trust = ConnectionTrust()
+            try pipeline.addHandler(ByteToMessageHandler(TransportFrameDecoder(trust: trust)))
+            try addSessionHandlers(pipeline, descriptor: descriptor, trust: trust)
         case .websocket:
             let upgrader = NIOWebSocketClientUpgrader(
                 maxFrameSize: WebSocketTransportAdapter.maxMessageSize,

@@ -5,7 +5,7 @@ public enum SecureChannelError: Error, Equatable, Sendable, CustomStringConverti
     case badHello
     case unsupportedHandshakeVersion(UInt8)
     case unacceptablePublicKey
-    case frameTooLarge(UInt32)
+    case frameTooLarge(UInt32, limit: Int)
     case badStreamHeader
     case decryptionFailed
     case unexpectedTag(UInt8)
@@ -16,7 +16,7 @@ public enum SecureChannelError: Error, Equatable, Sendable, CustomStringConverti
         case .badHello: return "the peer did not start with a Hypha handshake"
         case let .unsupportedHandshakeVersion(v): return "unsupported handshake version \(v)"
         case .unacceptablePublicKey: return "the peer's key exchange public key was refused"
-        case let .frameTooLarge(n): return "frame of \(n) bytes exceeds the \(WireLimits.maxFrameLength)-byte limit"
+        case let .frameTooLarge(n, limit): return "frame of \(n) bytes exceeds the \(limit)-byte limit"
         case .badStreamHeader: return "invalid encrypted stream header"
         case .decryptionFailed: return "a frame failed to decrypt"
         case let .unexpectedTag(t): return "unexpected stream tag \(t)"
@@ -35,7 +35,7 @@ final class EphemeralKeyPair {
     /// known-answer tests only).
     init(seed: [UInt8]? = nil) throws {
         precondition(seed == nil || seed?.count == Int(crypto_kx_SEEDBYTES))
-        let secret = try SecureBytes(count: Int(crypto_kx_SECRETKEYBYTES))
+        let secret = try SecureBytes(connectionSecretCount: Int(crypto_kx_SECRETKEYBYTES))
         var pk = [UInt8](repeating: 0, count: Int(crypto_kx_PUBLICKEYBYTES))
         secret.withUnsafeMutableBytes { sk in
             _ = pk.withUnsafeMutableBufferPointer { p in
@@ -79,8 +79,8 @@ final class SessionKeys {
         guard remotePublicKey.count == Int(crypto_kx_PUBLICKEYBYTES), remotePublicKey != local.publicKey else {
             throw SecureChannelError.unacceptablePublicKey
         }
-        let rx = try SecureBytes(count: Int(crypto_kx_SESSIONKEYBYTES))
-        let tx = try SecureBytes(count: Int(crypto_kx_SESSIONKEYBYTES))
+        let rx = try SecureBytes(connectionSecretCount: Int(crypto_kx_SESSIONKEYBYTES))
+        let tx = try SecureBytes(connectionSecretCount: Int(crypto_kx_SESSIONKEYBYTES))
         let rc = rx.withUnsafeMutableBytes { r in
             tx.withUnsafeMutableBytes { t in
                 local.secretKey.withUnsafeBytes { sk in

@@ -11,7 +11,7 @@ public struct NetworkConfiguration: Sendable {
     /// …and close when nothing was received for this long.
     public var closeAfterSilence: TimeAmount = .seconds(45)
     /// A connection whose session is not open by then is closed.
-    public var handshakeTimeout: TimeAmount = .seconds(15)
+    public var handshakeTimeout: TimeAmount = .seconds(5)
     public var connectTimeout: TimeAmount = .seconds(10)
     /// Reconnect delays: `initialDelay × 2^attempt`, at most `maxDelay`, minus a random part of up
     /// to `jitter` of it (so that peers do not retry in step).
@@ -19,9 +19,22 @@ public struct NetworkConfiguration: Sendable {
     public var reconnectMaxDelay: TimeAmount = .seconds(30)
     public var reconnectJitter = 0.5
     public var limits = SyncLimits()
-    /// Connections (both directions, handshaking or open) beyond which new inbound ones are
-    /// closed at once.
-    public var maxConnections = 512
+    /// Inbound connections whose peer has not yet proved the capability, in all and per source
+    /// address; a new one beyond either closes the oldest of them (see `ConnectionAdmission`).
+    public var maxHandshaking = 256
+    public var maxHandshakingPerSource = 32
+    /// Inbound sessions (capability proved), in all and per source address; a peer beyond either
+    /// is closed as overloaded.
+    public var maxPeers = 512
+    public var maxPeersPerSource = 64
+    /// Bytes written to one peer and not yet sent beyond which it is disconnected…
+    public var maxQueuedOutboundBytes = 16 * 1024 * 1024
+    /// …and how long bytes may wait with none of them sent (a peer that stopped reading).
+    public var stalledPeerTimeout: TimeAmount = .seconds(30)
+    /// Ephemeral bytes this node forwards per second to all its peers together (envelope size ×
+    /// recipients), and the burst; forwarding beyond it is dropped. Envelopes it makes itself pass.
+    public var ephemeralFanOutBytesPerSecond = 1024 * 1024
+    public var ephemeralFanOutBurstBytes = 2 * 1024 * 1024
     /// Event loop threads when the network creates its own group.
     public var eventLoopThreads = 1
 

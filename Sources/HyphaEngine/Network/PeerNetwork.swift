@@ -17,12 +17,16 @@ import Synchronization
 ///     await network.shutdown()
 public final class PeerNetwork: Sendable {
     static let waterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 2 * 1024 * 1024, high: 8 * 1024 * 1024)
+    /// Connections the kernel may hold ready for accept (Linux caps it at net.core.somaxconn).
+    static let listenBacklog: Int32 = 4096
 
     public let localNode: LocalNode
     private let configuration: NetworkConfiguration
     private let group: EventLoopGroup
     private let ownsGroup: Bool
     private let registry = PeerRegistry()
+    private let admission: ConnectionAdmission
+    private let fanOut: Mutex<TokenBucket>
     private let pipeline: ConnectionPipeline
     private let onEvent: @Sendable (NetworkEvent) -> Void
     private let logger: Logger
@@ -56,15 +60,32 @@ public final class PeerNetwork: Sendable {
         localNode = local
         let settings = SessionSettings(local: local, limits: configuration.limits)
         let registry = self.registry
+        let admission = ConnectionAdmission(limits: .init(handshaking: configuration.maxHandshaking,
+                                                          handshakingPerSource: configuration.maxHandshakingPerSource,
+                                                          peers: configuration.maxPeers,
+                                                          peersPerSource: configuration.maxPeersPerSource))
+        self.admission = admission
+        fanOut = Mutex(TokenBucket(capacity: Double(configuration.ephemeralFanOutBurstBytes),
+                                   perSecond: Double(configuration.ephemeralFanOutBytesPerSecond)))
         let weakDialer: @Sendable (ConnectionID) -> Dialer? = { registry.dialer(for: $0) }
         pipeline = ConnectionPipeline(
             databaseID: store.databaseID, settings: settings,
             executor: StoreExecutor(store: store, queue: storeQueue),
             pingAfterIdle: configuration.pingAfterIdle, closeAfterSilence: configuration.closeAfterSilence,
-            handshakeTimeout: configuration.handshakeTimeout, logger: logger,
+            handshakeTimeout: configuration.handshakeTimeout,
+            maxQueuedOutboundBytes: configuration.maxQueuedOutboundBytes,
+            stalledPeerTimeout: configuration.stalledPeerTimeout, logger: logger,
             observer: { descriptor, notice in
-                PeerNetwork.observe(descriptor, notice, registry: registry, dialer: weakDialer, onEvent: onEvent)
+                PeerNetwork.observe(descriptor, notice, registry: registry, admission: admission, dialer: weakDialer,
+                                    onEvent: onEvent)
             })
+    }
+
+    /// A network over a database's logs (tools and benchmarks; nodes use `NodeRuntime`).
+    public convenience init(database: HyphaDatabase, configuration: NetworkConfiguration, eventLoopGroup: EventLoopGroup? = nil,
+                            onEvent: @escaping @Sendable (NetworkEvent) -> Void) {
+        self.init(store: DatabaseReplicationStore(database: database), configuration: configuration,
+                  eventLoopGroup: eventLoopGroup, onEvent: onEvent)
     }
 
     /// Starts accepting connections (both transports) and returns the address actually bound
@@ -73,19 +94,19 @@ public final class PeerNetwork: Sendable {
     public func listen(on address: ListenAddress = .default) async throws -> ListenAddress {
         let pipeline = self.pipeline
         let registry = self.registry
-        let maxConnections = configuration.maxConnections
+        let admission = self.admission
         let channel = try await ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.backlog, value: Self.listenBacklog)
+            .serverChannelOption(.maxMessagesPerRead, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.writeBufferWaterMark, value: Self.waterMark)
             .childChannelInitializer { channel in
-                guard registry.connectionCount < maxConnections else {
-                    return channel.eventLoop.makeFailedFuture(NetworkStateError.tooManyConnections)  // closes it
-                }
-                return channel.eventLoop.makeCompletedFuture {
+                channel.eventLoop.makeCompletedFuture {
                     let id = registry.newID()
                     registry.track(channel, id: id)
+                    admission.admit(id, channel: channel)
+                    channel.closeFuture.whenComplete { _ in admission.closed(id) }
                     try pipeline.configureInbound(channel, id: id)
                 }
             }
@@ -139,10 +160,17 @@ public final class PeerNetwork: Sendable {
     }
 
     /// Sends an ephemeral envelope to every open session except `except`; returns how many.
+    /// `forwarding`: the envelope came from a peer, and its copies (size × recipients) are paid
+    /// from the node's fan-out budget; when the budget is spent it goes to nobody.
     @discardableResult
-    public func broadcastEphemeral(envelope: [UInt8], hops: UInt8, except: ConnectionID? = nil) -> Int {
+    public func broadcastEphemeral(envelope: [UInt8], hops: UInt8, except: ConnectionID? = nil, forwarding: Bool = false) -> Int {
         guard envelope.count <= WireLimits.maxEnvelopeBytes else { return 0 }
         let handles = registry.handles(except: except)
+        if forwarding {
+            let cost = Double(envelope.count * handles.count)
+            let now = NIODeadline.now().uptimeNanoseconds / 1_000_000
+            guard fanOut.withLock({ $0.take(cost, nowMilliseconds: now) }) else { return 0 }
+        }
         for handle in handles { handle.feed(.sendEphemeral(hops: hops, envelope: envelope)) }
         return handles.count
     }
@@ -169,6 +197,10 @@ public final class PeerNetwork: Sendable {
 
     /// Open sessions, oldest first.
     public func peers() -> [PeerInfo] { registry.infos() }
+
+    /// Inbound connections still proving the capability, inbound sessions, and handshaking
+    /// connections closed so far to make room for newer ones.
+    public var admissionCounts: (handshaking: Int, peers: Int, evicted: Int) { admission.counts }
 
     /// Addresses being dialled (connected or waiting to retry).
     public func dialTargets() -> [PeerAddress] {
@@ -206,9 +238,12 @@ public final class PeerNetwork: Sendable {
     // MARK: - Session notices
 
     private static func observe(_ descriptor: ConnectionDescriptor, _ notice: SessionNotice, registry: PeerRegistry,
-                                dialer: @Sendable (ConnectionID) -> Dialer?, onEvent: @Sendable (NetworkEvent) -> Void) {
+                                admission: ConnectionAdmission, dialer: @Sendable (ConnectionID) -> Dialer?,
+                                onEvent: @Sendable (NetworkEvent) -> Void) {
         let id = descriptor.id
         switch notice {
+        case let .opened(handle, _) where descriptor.direction == .inbound && !admission.promote(id):
+            handle.close(.overloaded, "this node has all the peers it takes")
         case let .opened(handle, remote):
             let info = PeerInfo(id: id, address: descriptor.address, transport: descriptor.transport,
                                 direction: descriptor.direction, nodeName: remote.nodeName, flags: remote.flags,
@@ -233,22 +268,20 @@ public final class PeerNetwork: Sendable {
             case .opened, .rejectedData, .storeProblem, .evidenceLearned:
                 break   // learned evidence changes the store, whose owner gives it to every peer
             }
-        case let .closed(reason, message, wasOpen):
-            registry.closed(id)
+        case let .closed(reason, message, _):
+            let wasListed = registry.closed(id)
             if reason == .selfConnection { dialer(id)?.stopAsSelf() }
-            if wasOpen { onEvent(.disconnected(id, address: descriptor.address, reason: message)) }
+            if wasListed { onEvent(.disconnected(id, address: descriptor.address, reason: message)) }
         }
     }
 }
 
 public enum NetworkStateError: UserFacingError, Equatable {
     case shutDown
-    case tooManyConnections
 
     public var description: String {
         switch self {
         case .shutDown: return "the network has been shut down"
-        case .tooManyConnections: return "too many connections"
         }
     }
 }

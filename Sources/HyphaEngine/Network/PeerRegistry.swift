@@ -38,8 +38,6 @@ final class PeerRegistry: Sendable {
         }
     }
 
-    var connectionCount: Int { state.withLock { $0.channels.count } }
-
     func dialer(for id: ConnectionID) -> Dialer? { state.withLock { $0.dialers[id] } }
 
     func opened(_ handle: SessionHandle, info: PeerInfo) {
@@ -50,8 +48,10 @@ final class PeerRegistry: Sendable {
         state.withLock { $0.sessions[id]?.info.syncState = syncState }
     }
 
-    func closed(_ id: ConnectionID) {
-        _ = state.withLock { $0.sessions.removeValue(forKey: id) }
+    /// Forgets a session; whether it was listed (opened and admitted).
+    @discardableResult
+    func closed(_ id: ConnectionID) -> Bool {
+        state.withLock { $0.sessions.removeValue(forKey: id) } != nil
     }
 
     func handles(except: ConnectionID? = nil) -> [SessionHandle] {

@@ -11,7 +11,7 @@ final class SecretStreamSender {
     let header: [UInt8]
 
     init(key: SecureBytes) throws {
-        state = try SecureBytes(count: crypto_secretstream_xchacha20poly1305_statebytes())
+        state = try SecureBytes(connectionSecretCount: crypto_secretstream_xchacha20poly1305_statebytes())
         var header = [UInt8](repeating: 0, count: Self.headerLength)
         state.withUnsafeMutableBytes { s in
             key.withUnsafeBytes { k in
@@ -52,7 +52,7 @@ final class SecretStreamReceiver {
     init<C: Collection>(key: SecureBytes, header: C) throws where C.Element == UInt8 {
         let header = Array(header)
         guard header.count == SecretStreamSender.headerLength else { throw SecureChannelError.badStreamHeader }
-        state = try SecureBytes(count: crypto_secretstream_xchacha20poly1305_statebytes())
+        state = try SecureBytes(connectionSecretCount: crypto_secretstream_xchacha20poly1305_statebytes())
         let rc = state.withUnsafeMutableBytes { s in
             key.withUnsafeBytes { k in
                 header.withUnsafeBufferPointer { h in

@@ -30,7 +30,7 @@ enum SessionCapability {
     }
 
     static func bindingKey(_ keys: SessionKeys) throws -> SecureBytes {
-        let out = try SecureBytes(count: 32)
+        let out = try SecureBytes(connectionSecretCount: 32)
         out.withUnsafeMutableBytes { o in
             GuardedBlake2b.hash(into: o, key: nil) { update in
                 bindingLabel.withUnsafeBytes(update)

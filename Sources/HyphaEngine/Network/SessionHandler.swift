@@ -15,6 +15,7 @@ final class SessionHandler: ChannelDuplexHandler {
     private let observer: SessionObserver
     private let settings: SessionSettings
     private let logger: Logger
+    private let trust: ConnectionTrust
     private var ephemeralBudget: TokenBucket
     private var context: ChannelHandlerContext?
     private var inputs = CircularBuffer<SessionInput>()
@@ -26,9 +27,10 @@ final class SessionHandler: ChannelDuplexHandler {
     private var closeReason: (CloseReason, String)?
     private var closeNotified = false
 
-    init(descriptor: ConnectionDescriptor, settings: SessionSettings, executor: StoreExecutor,
+    init(descriptor: ConnectionDescriptor, settings: SessionSettings, executor: StoreExecutor, trust: ConnectionTrust,
          logger: Logger, observer: @escaping SessionObserver) {
         self.descriptor = descriptor
+        self.trust = trust
         self.settings = settings
         self.executor = executor
         self.logger = logger
@@ -152,6 +154,7 @@ final class SessionHandler: ChannelDuplexHandler {
         switch event {
         case let .opened(remote):
             wasOpen = true
+            trust.grant()   // frames after the Open may be protocol-sized
             if let deadline = try? context.pipeline.syncOperations.handler(type: HandshakeDeadlineHandler.self) {
                 deadline.cancel()
             }

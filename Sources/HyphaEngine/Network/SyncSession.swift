@@ -87,7 +87,8 @@ struct SyncSession {
         case let .ingested(chunk, result): ingested(chunk, result)
         case let .localChange(heads): localChange(heads)
         case let .sendEphemeral(hops, envelope):
-            if phase == .open { send(.ephemeral(hops: hops, envelope: envelope)) }
+            // Best effort: a peer that is not taking what we send gets no envelopes queued for it.
+            if phase == .open && writable { send(.ephemeral(hops: hops, envelope: envelope)) }
         case let .evidenceLoaded(result): evidenceLoaded(result)
         case let .evidenceIngested(evidence, result): evidenceIngested(evidence, result)
         case let .sendEvidence(list):
@@ -325,7 +326,7 @@ struct SyncSession {
             w.localLength = max(previous, head.length)
             w.localHead = head
             if phase == .open && headsLoaded {
-                if w.remoteKnown == previous, w.remoteLength <= previous, head.length > previous,
+                if writable, w.remoteKnown == previous, w.remoteLength <= previous, head.length > previous,
                    head.length - previous <= limits.pushMaxBlocks {
                     actions.append(.loadChunks(ChunkRequest(purpose: .push, writer: head.writer, start: previous,
                                                             end: head.length, maxBytes: limits.chunkMaxBytes)))

@@ -15,10 +15,14 @@ final class WebSocketTransportAdapter: ChannelDuplexHandler {
     static let maxMessageSize = WireLimits.maxFrameLength + 4
 
     private let masksFrames: Bool
+    private let trust: ConnectionTrust
     private var parser = TransportFrameParser()
 
     /// Clients mask what they send (RFC 6455); servers do not.
-    init(isClient: Bool) { masksFrames = isClient }
+    init(isClient: Bool, trust: ConnectionTrust) {
+        masksFrames = isClient
+        self.trust = trust
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
@@ -26,7 +30,7 @@ final class WebSocketTransportAdapter: ChannelDuplexHandler {
         case .binary:
             var payload = frame.unmaskedData
             do {
-                guard let unit = try parser.next(from: &payload), payload.readableBytes == 0 else {
+                guard let unit = try parser.next(from: &payload, maxLength: trust.maxFrameLength), payload.readableBytes == 0 else {
                     throw WebSocketTransportError.notOneUnit
                 }
                 context.fireChannelRead(wrapInboundOut(unit))

@@ -17,6 +17,11 @@ public enum WireLimits {
 
     /// Largest frame payload (the bytes after the u32le length), checked before anything is allocated.
     public static let maxFrameLength = 4 * 1024 * 1024
+    /// Largest frame payload before the peer's Open has verified: the first frame carries only the
+    /// stream header and Open (or a Close), about 250 bytes. A larger length closes the connection.
+    public static let maxFrameLengthBeforeOpen = 1024
+    /// Most bytes a WebSocket peer may send after the upgrade and before its Open verifies.
+    public static let maxWebSocketBytesBeforeOpen = 4 * 1024
     /// Largest plaintext message: a frame minus the secretstream header (first frame) and tag.
     public static let maxMessageLength = maxFrameLength - 24 - 17
 

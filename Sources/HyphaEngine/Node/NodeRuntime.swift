@@ -214,8 +214,9 @@ public final class NodeRuntime: Sendable {
 
     func makeChannel(receiver: EphemeralReceiver?) -> EphemeralChannel<ConnectionID> {
         let network = self.network
+        // Forwarding always names the connection an envelope came from; our own have none.
         return EphemeralChannel(relay: relay, receiver: receiver) { envelope, hops, except in
-            _ = network.broadcastEphemeral(envelope: envelope, hops: hops, except: except)
+            _ = network.broadcastEphemeral(envelope: envelope, hops: hops, except: except, forwarding: except != nil)
         }
     }
 

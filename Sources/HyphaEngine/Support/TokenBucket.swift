@@ -1,6 +1,7 @@
 /// A token bucket: up to `capacity` events at once, refilled at `perSecond`; each event takes
-/// one token. Time comes from the caller in milliseconds, so a test clock can drive it. Used
-/// to rate-limit ephemeral messages per connection (network sessions and relays).
+/// one token (or `amount`). Time comes from the caller in milliseconds, so a test clock can drive
+/// it. Used to rate-limit ephemeral messages per connection (network sessions and relays) and
+/// the bytes a node forwards.
 struct TokenBucket: Sendable {
     let capacity: Double
     let perSecond: Double
@@ -13,13 +14,13 @@ struct TokenBucket: Sendable {
         tokens = capacity
     }
 
-    mutating func take(nowMilliseconds now: UInt64) -> Bool {
+    mutating func take(_ amount: Double = 1, nowMilliseconds now: UInt64) -> Bool {
         if let updatedAt, now > updatedAt {
             tokens = min(capacity, tokens + Double(now - updatedAt) * perSecond / 1000)
         }
         if updatedAt.map({ now > $0 }) ?? true { updatedAt = now }
-        guard tokens >= 1 else { return false }
-        tokens -= 1
+        guard tokens >= amount else { return false }
+        tokens -= amount
         return true
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HyphaEngine
+import NIOCore
 
 /// `--listen` and `--peer`, shared by the commands that run a node.
 struct NetworkOptions: ParsableArguments {
@@ -43,9 +44,15 @@ extension NodeRuntime.Options {
         if config.role == .alwaysOn { flags.insert(.alwaysOn) }
         if writable { flags.insert(.writable) }
         var options = NodeRuntime.Options(listen: listen, peers: peers, network: NetworkConfiguration(nodeName: config.nodeName, flags: flags))
+        // A listening node may be flooded with connections: accept and handshake on every core (up to 4).
+        if listen != nil { options.network.eventLoopThreads = min(max(1, System.coreCount), 4) }
         // Tests shorten the joiner's re-send interval (default 3 s).
         if let ms = ProcessInfo.processInfo.environment["HYPHA_JOIN_RESEND_MS"].flatMap(UInt64.init), ms > 0 {
             options.joinResendMilliseconds = ms
+        }
+        // Tests shorten how long bytes may wait for a peer that does not read (default 30 s).
+        if let ms = ProcessInfo.processInfo.environment["HYPHA_STALLED_PEER_MS"].flatMap(Int64.init), ms > 0 {
+            options.network.stalledPeerTimeout = .milliseconds(ms)
         }
         return options
     }

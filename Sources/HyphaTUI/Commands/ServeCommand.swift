@@ -53,6 +53,7 @@ struct ServeCommand: ParsableCommand {
         let listen = try network.listenAddress(config: config, default: "0.0.0.0:\(WireLimits.defaultPort)")
         let peers = try network.peerAddresses(directory: session.directory, config: &config)
         let writable = try session.keys?.device.map { try session.database.status(of: $0.publicKey) == .authorised } ?? false
+        FileDescriptorLimit.raiseToHardLimit()   // one descriptor per connection
         let runtime = NodeRuntime(config: config, database: session.database, keys: session.keys,
                                   options: .command(config: config, listen: listen, peers: peers, writable: writable))
         NodeRunner.run(runtime, json: json)

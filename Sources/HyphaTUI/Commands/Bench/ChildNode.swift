@@ -14,8 +14,9 @@ final class ChildNode: @unchecked Sendable {
     private var buffer = Data()
     private var ended = false
 
-    init(arguments: [String], environment: [String: String]) throws {
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    /// `executable`: another `hypha` binary (this one when nil).
+    init(arguments: [String], environment: [String: String], executable: String? = nil) throws {
+        process.executableURL = URL(fileURLWithPath: executable ?? CommandLine.arguments[0]).resolvingSymlinksInPath()
         process.arguments = arguments + ["--json"]
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let pipe = Pipe()
@@ -23,6 +24,7 @@ final class ChildNode: @unchecked Sendable {
         process.standardError = FileHandle.nullDevice
         pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in self?.receive(handle.availableData) }
         try process.run()
+        ChildReaper.add(process.processIdentifier)
     }
 
     private func receive(_ data: Data) {
@@ -53,11 +55,39 @@ final class ChildNode: @unchecked Sendable {
 
     var count: Int { condition.lock(); defer { condition.unlock() }; return events.count }
 
+    var pid: Int32 { process.processIdentifier }
+    var isRunning: Bool { process.isRunning }
+
     func stop() {
+        ChildReaper.remove(process.processIdentifier)
         guard process.isRunning else { return }
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
     }
+}
+
+/// Kills the children of a benchmark when it is interrupted (SIGINT, SIGTERM), so that no relay
+/// or attacker outlives it.
+enum ChildReaper {
+    nonisolated(unsafe) private static var pids: Set<Int32> = []
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var installed = false
+
+    static func add(_ pid: Int32) {
+        lock.withLock {
+            pids.insert(pid)
+            guard !installed else { return }
+            installed = true
+            for signalNumber in [SIGINT, SIGTERM] {
+                signal(signalNumber) { received in
+                    for pid in ChildReaper.pids { kill(pid, SIGKILL) }
+                    _exit(128 + received)
+                }
+            }
+        }
+    }
+
+    static func remove(_ pid: Int32) { _ = lock.withLock { pids.remove(pid) } }
 }
 
 /// Runs async work from a synchronous command and returns its result.
