@@ -228,11 +228,15 @@ scene_reconnect() {
   bg relay serve --always-on --database "$database" --name relay --data-dir "$E2E_WORK/relay" --listen 127.0.0.1:0 \
     --peer "127.0.0.1:$app_port"
   keys Tab Tab
-  wait_for "desktop synced" 20 && wait_for "always-on) synced" 20 || return 1
-  bg_stop desktop
-  wait_for "desktop retrying in" 20 && wait_for "refused" 10 && shot reconnect || return 1
-  bg_stop relay
+  local status=1
+  if wait_for "desktop synced" 20 && wait_for "always-on) synced" 20; then
+    bg_stop desktop
+    wait_for "desktop retrying in" 20 && wait_for "refused" 10 && shot reconnect && status=0
+  fi
+  # Stopped whatever happened, so a failed scene leaves no node running.
+  bg_stop desktop; bg_stop relay
   stop_app
+  return $status
 }
 
 scenes=${*:-"welcome unlock main conflict authorise peers history reconnect"}
