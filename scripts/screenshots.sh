@@ -6,8 +6,9 @@
 #   scripts/screenshots.sh            every scene that this build can show
 #   scripts/screenshots.sh main       only the named scenes
 #
-# The conflict, authorise and peers scenes run other real nodes in the background (`hypha
-# join`, `hypha serve`) next to the app.
+# The conflict, authorise, peers, history and reconnect scenes run other real nodes in the
+# background (`hypha join`, `hypha serve`) next to the app. The reconnect scene saves a peer
+# that then goes down in the node's config, so it runs last.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -141,14 +142,104 @@ scene_peers() {
   hypha_cli revoke old-phone >/dev/null
   bg desktop serve --data-dir "$E2E_WORK/desktop" --listen 127.0.0.1:0 --peer "ws://127.0.0.1:$port"
   bg relay serve --always-on --database "$database" --name relay --data-dir "$E2E_WORK/relay" --listen 127.0.0.1:0 --peer "127.0.0.1:$port"
-  wait_for "desktop" 20 && wait_for "relay" 20 && wait_for "revoked" 20 || return 1
+  # The peer rows themselves (the nodes pane names the desktop too).
+  wait_for "desktop synced" 20 && wait_for "always-on) synced" 20 && wait_for "revoked" 20 || return 1
   keys Tab Tab
-  wait_for "synced" 10 && shot peers
+  wait_for "in ws" 10 && shot peers || return 1
   bg_stop desktop; bg_stop relay
   stop_app
 }
 
-scenes=${*:-"welcome unlock main conflict authorise peers"}
+# The laptop and the desktop replicate once, each as `hypha serve`, then stop.
+sync_desktop() {
+  local port status
+  port=$(free_port)
+  bg origin serve --data-dir "$NODE_DIR" --listen "127.0.0.1:$port"
+  bg_wait origin listening || return 1
+  bg desktop serve --data-dir "$E2E_WORK/desktop" --listen 127.0.0.1:0 --peer "127.0.0.1:$port"
+  bg_wait desktop synced && bg_wait origin synced
+  status=$?
+  bg_stop desktop; bg_stop origin
+  return $status
+}
+desktop_cli() { HYPHA_PASSPHRASE_FILE="$PASSPHRASE_FILE" "$HYPHA" "$1" --data-dir "$E2E_WORK/desktop" "${@:2}"; }
+
+# select_entry KEY: moves the entries selection to KEY.
+select_entry() {
+  keys Home
+  local tries=0
+  while ! screen | grep -qF "▶ $1"; do
+    keys Down; sleep 0.05
+    tries=$((tries + 1)); [ "$tries" -lt 100 ] || return 1
+  done
+}
+
+scene_history() {
+  [ -d "$NODE_DIR" ] || make_node
+  make_desktop || return 1
+  hypha_cli put plans/ferry "Ferry at 08:10 from the north pier"
+  hypha_cli put plans/ferry "Ferry at 08:40: the 08:10 is cancelled"
+  sync_desktop || return 1
+  # Both nodes edit it without seeing each other's edit: two branches.
+  hypha_cli put plans/ferry "Ferry at 09:10, bikes on board"
+  desktop_cli put plans/ferry "Take the bridge instead"
+  sync_desktop || return 1
+  # Resolved on the laptop, deleted by mistake, brought back with `hypha restore`.
+  hypha_cli put plans/ferry "Ferry at 09:10; the bridge if it is windy"
+  hypha_cli del plans/ferry
+  hypha_cli restore plans/ferry "$(hypha_cli history plans/ferry | grep -F "if it is windy" | cut -f1)" >/dev/null
+  # Deleted entries for the deleted list.
+  hypha_cli put "notes/address" "Harbour Road 12"
+  hypha_cli put "notes/wifi" "hypha-cabin / ask Jørgen"
+  hypha_cli del "notes/address"
+  hypha_cli del "notes/wifi"
+  start_app_in "$NODE_DIR"
+  unlock || return 1
+  wait_for "plans/ferry" 10 && select_entry plans/ferry || return 1
+  keys h
+  wait_for "History of 'plans/ferry'" 5 && wait_for "Ferry at 08:10" 5 || return 1
+  local tries=0
+  while ! screen | grep -F "▶" | grep -qF "bridge instead"; do
+    keys Down; sleep 0.05
+    tries=$((tries + 1)); [ "$tries" -lt 20 ] || return 1
+  done
+  wait_for "after " 5 && shot history || return 1
+  # Esc and D sent together would read as Alt-D.
+  keys Escape
+  wait_gone "History of" 5 || return 1
+  keys D
+  wait_for "Deleted entries" 5 && wait_for "notes/wifi" 5 && wait_for "(deleted)" 5 && shot deleted || return 1
+  stop_app
+}
+
+# A saved peer (the desktop, given with --peer) goes down: the peers pane counts down to the
+# next attempt, while the relay dialled in stays synced.
+scene_reconnect() {
+  [ -d "$NODE_DIR" ] || make_node
+  make_desktop || return 1
+  local desktop_port app_port database
+  desktop_port=$(free_port)
+  app_port=$(free_port)
+  database=$("$HYPHA" id --domain example.org --passphrase-file "$PASSPHRASE_FILE")
+  bg desktop serve --data-dir "$E2E_WORK/desktop" --listen "127.0.0.1:$desktop_port"
+  bg_wait desktop listening || return 1
+  start_app_session S "$NODE_DIR" --listen "127.0.0.1:$app_port" --peer "127.0.0.1:$desktop_port"
+  unlock || return 1
+  bg relay serve --always-on --database "$database" --name relay --data-dir "$E2E_WORK/relay" --listen 127.0.0.1:0 \
+    --peer "127.0.0.1:$app_port"
+  keys Tab Tab
+  local status=1
+  if wait_for "desktop synced" 20 && wait_for "always-on) synced" 20; then
+    bg_stop desktop
+    wait_for "desktop retrying in" 20 && wait_for "refused" 10 && shot reconnect && status=0
+  fi
+  # Stopped whatever happened, so a failed scene leaves no node running.
+  bg_stop desktop; bg_stop relay
+  stop_app
+  return $status
+}
+
+scenes=${*:-"welcome unlock main conflict authorise peers history reconnect"}
 for scene in $scenes; do
   if ! "scene_$scene"; then
     echo "scene $scene failed"

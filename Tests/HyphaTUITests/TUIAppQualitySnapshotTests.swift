@@ -282,7 +282,7 @@ import Widgets
         │                                      ││                                      │
         │                                      ││                                      │
         └───────────────────────────── 1 of 3 ─┘└────────────────────────────────── 2 ─┘
-        / search  a add  e edit  d delete  Tab pane  ? help  q quit
+        / search  a add  e edit  d delete  h history  Tab pane  ? help  q quit
         """, "peersRetrying")
         // Focused, the right column widens and the retrying row shows whole.
         app.press(.tab, .tab)
@@ -338,20 +338,20 @@ import Widgets
         │    │   q              quit (asks only when an edit is unsaved)         │:40  │
         │    │                                                                   │     │
         │    │ Esc, q and Ctrl-C                                                 │0    │
-        │    │   Esc            back one step: closes help, a dialog (its        │─────┘
-        │    │                  safe answer), the editor (asks first), the       │─────┐
-        │    │                  search; never quits                              │     │
-        │    │   q              quits when browsing; closes help and dialogs     │     │
-        │    │   Ctrl-C         quits, except in the editor, the search,         │     │
-        │    │                  help and dialogs, where it is Esc                │     │
-        │    │                                                                   │─────┘
-        │    │ Entries                                                           │─────┐
+        │    │   Esc            back one step: closes help, the history, a       │─────┘
+        │    │                  dialog (its safe answer), the editor (asks       │─────┐
+        │    │                  first), the search; never quits                  │     │
+        │    │   q              quits when browsing; closes help, the history    │     │
+        │    │                  and dialogs                                      │     │
+        │    │   Ctrl-C         quits, except in the editor, the search, help,   │     │
+        │    │                  the history and dialogs, where it is Esc         │─────┘
+        │    │                                                                   │─────┐
+        │    │ Entries                                                           │     │
         │    │   ↑↓ PgUp PgDn   move                                             │     │
         │    │   Home End       first / last entry                               │     │
         │    │   /              search keys and values (Enter keeps, Esc clears) │     │
         │    │   a              add an entry                                     │     │
-        │    │   Enter e        edit the selected entry                          │     │
-        └────└────────────────────────────────────────────────────── 1-20 of 49 ─┘─ 2 ─┘
+        └────└────────────────────────────────────────────────────── 1-20 of 63 ─┘─ 2 ─┘
         ↑↓ scroll  Esc close
         """, "help")
         // No help line is cut: none of the overlay's rows ends in "…".

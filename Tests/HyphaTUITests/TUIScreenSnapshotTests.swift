@@ -125,7 +125,7 @@ import Widgets
         │                                      ││                                      │
         │                                      ││                                      │
         └───────────────────────────── 1 of 3 ─┘└────────────────────────────────── 2 ─┘
-        / search  a add  e edit  d delete  Tab pane  ? help  q quit
+        / search  a add  e edit  d delete  h history  Tab pane  ? help  q quit
         """)
         let buffer = App.view(app.model, size: app.model.size, theme: .standard)
         #expect(buffer[3, 3].style == Theme.standard[.selection])      // the selected row
@@ -221,7 +221,7 @@ import Widgets
         │                                                          ││                                                          │
         │                                                          ││                                                          │
         └───────────────────────────────────────────────── 1 of 2 ─┘└────────────────────────────────────────────────────── 2 ─┘
-        / search  a add  e edit  d delete  Tab pane  ? help  q quit
+        / search  a add  e edit  d delete  h history  Tab pane  ? help  q quit
         """)
     }
 

@@ -19,6 +19,10 @@ enum Command: Sendable, Equatable {
     case count(generation: Int, prefix: String)
     case scanKeys(generation: Int, scanGeneration: Int, prefix: String, after: String?, scanned: Int)
     case loadEntry(String)
+    /// Every version of a key ever written (the history view).
+    case loadHistory(String)
+    /// A chunk of the keys whose every version is deleted, after `after` (the "show deleted" list).
+    case loadDeleted(generation: Int, after: String?)
     /// Searches the entries after `after` (a chunk) for keys and values containing `query`.
     case search(generation: Int, query: String, after: String?, scanned: Int)
     case loadNodes

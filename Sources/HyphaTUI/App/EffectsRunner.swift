@@ -94,6 +94,21 @@ final class EffectsRunner: @unchecked Sendable {
             }
         case let .loadEntry(key):
             return reading { db in [.entryLoaded(key: key, detail: try db.entry(key))] }
+        case let .loadHistory(key):
+            // A failure is the history view's to show (it would otherwise say "Loading…" forever).
+            guard let database = try? requireDatabase() else { return [] }
+            do {
+                return [.historyLoaded(key: key, versions: try database.history(key))]
+            } catch NodeError.locked {
+                return []
+            } catch {
+                return [.historyLoaded(key: key, versions: [], failure: Self.describe(error))]
+            }
+        case let .loadDeleted(generation, after):
+            return reading { db in
+                let keys = try db.deletedKeys(after: after, limit: DeletedList.chunk)
+                return [.deletedLoaded(DeletedStep(generation: generation, keys: keys, done: keys.count < DeletedList.chunk))]
+            }
         case .loadNodes:
             return reading { db in [self.nodes(db)] }
         case .loadPeers:
@@ -357,7 +372,7 @@ extension Command {
     var indexGeneration: Int? {
         switch self {
         case let .loadPage(generation, _, _, _), let .count(generation, _), let .scanKeys(generation, _, _, _, _),
-             let .search(generation, _, _, _):
+             let .search(generation, _, _, _), let .loadDeleted(generation, _):
             return generation
         default:
             return nil

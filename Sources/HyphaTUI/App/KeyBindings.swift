@@ -12,12 +12,13 @@ enum KeyBindings {
 
     /// The one rule for leaving things, the same on every screen.
     static let leaving: [KeyHint] = [
-        KeyHint("Esc", "back one step: closes help, a dialog (its"),
-        KeyHint("", "safe answer), the editor (asks first), the"),
-        KeyHint("", "search; never quits"),
-        KeyHint("q", "quits when browsing; closes help and dialogs"),
-        KeyHint("Ctrl-C", "quits, except in the editor, the search,"),
-        KeyHint("", "help and dialogs, where it is Esc"),
+        KeyHint("Esc", "back one step: closes help, the history, a"),
+        KeyHint("", "dialog (its safe answer), the editor (asks"),
+        KeyHint("", "first), the search; never quits"),
+        KeyHint("q", "quits when browsing; closes help, the history"),
+        KeyHint("", "and dialogs"),
+        KeyHint("Ctrl-C", "quits, except in the editor, the search, help,"),
+        KeyHint("", "the history and dialogs, where it is Esc"),
     ]
 
     static let entries: [KeyHint] = [
@@ -27,6 +28,21 @@ enum KeyBindings {
         KeyHint("a", "add an entry"),
         KeyHint("Enter e", "edit the selected entry"),
         KeyHint("d", "delete the selected entry (asks first)"),
+        KeyHint("h", "history: every version; restore one"),
+    ]
+
+    static let history: [KeyHint] = [
+        KeyHint("h", "open: the entry selected (entries, detail)"),
+        KeyHint("↑↓ PgUp PgDn", "choose a version (newest first)"),
+        KeyHint("r Enter", "restore it (asks; Keep is the default)"),
+        KeyHint("Esc q h", "close"),
+    ]
+
+    static let deleted: [KeyHint] = [
+        KeyHint("D", "list the deleted entries instead of the live"),
+        KeyHint("Enter h", "history of the deleted entry, to restore"),
+        KeyHint("/", "filter the deleted keys"),
+        KeyHint("D Esc", "back to the live entries"),
     ]
 
     static let detail: [KeyHint] = [
@@ -70,6 +86,8 @@ enum KeyBindings {
             HelpSection("Detail", detail),
             HelpSection("Nodes", nodes),
             HelpSection("Once this device is revoked", revoked),
+            HelpSection("History", history),
+            HelpSection("Deleted entries", deleted),
             HelpSection("Editor", editor),
             HelpSection("Alerts", alerts),
         ], state: state)
@@ -84,6 +102,9 @@ enum KeyBindings {
             return [KeyHint("Enter", "choose"), KeyHint("Esc", "cancel"), KeyHint("Tab", "switch button")]
         }
         if state.help != nil { return [KeyHint("↑↓", "scroll"), KeyHint("Esc", "close")] }
+        if state.history != nil {
+            return [KeyHint("↑↓", "version"), KeyHint("r", "restore"), KeyHint("Esc", "close"), KeyHint("?", "help")]
+        }
         if state.editor != nil {
             return [KeyHint("Ctrl-S", "save"), KeyHint("Esc", "close"), KeyHint("Tab", "key/value"), KeyHint("Enter", "new line")]
         }
@@ -92,13 +113,16 @@ enum KeyBindings {
         // A revoked device only reads: the one thing left to do is let its data go.
         if state.revocation != nil { return [KeyHint("X", "remove local data"), KeyHint("/", "filter")] + common }
         switch state.focus {
+        case .entries where state.deleted != nil:
+            return [KeyHint("Enter", "history"), KeyHint("/", "filter"), KeyHint("D", "live entries")] + common
         case .entries:
-            return [KeyHint("/", "search"), KeyHint("a", "add"), KeyHint("e", "edit"), KeyHint("d", "delete")] + common
+            return [KeyHint("/", "search"), KeyHint("a", "add"), KeyHint("e", "edit"), KeyHint("d", "delete"),
+                    KeyHint("h", "history")] + common
         case .detail:
             if state.detail.entry?.isConflict == true {
-                return [KeyHint("↑↓", "version"), KeyHint("Enter", "keep"), KeyHint("e", "edit")] + common
+                return [KeyHint("↑↓", "version"), KeyHint("Enter", "keep"), KeyHint("e", "edit"), KeyHint("h", "history")] + common
             }
-            return [KeyHint("e", "edit"), KeyHint("a", "add")] + common
+            return [KeyHint("e", "edit"), KeyHint("h", "history"), KeyHint("a", "add")] + common
         case .peers:
             return [KeyHint("↑↓", "move")] + common
         case .nodes:

@@ -29,6 +29,9 @@ enum Message: Sendable, Equatable {
     case counted(generation: Int, prefix: String, count: Int)
     case keysScanned(KeyScan)
     case entryLoaded(key: String, detail: EntryDetail?)
+    /// The history of `key`, oldest first (empty with `failure` when it could not be read).
+    case historyLoaded(key: String, versions: [HistoryVersion], failure: String? = nil)
+    case deletedLoaded(DeletedStep)
     case searched(SearchStep)
     /// The writers; `revocation` is set when this device was revoked.
     case nodesLoaded([NodeRow], writable: Bool, revocation: Revocation? = nil)
@@ -126,6 +129,8 @@ struct ActionResult: Sendable, Equatable {
         case authorised(requestID: String, name: String)
         case denied(requestID: String, name: String)
         case revoked(name: String)
+        /// A version from the history was written again (`deletion`: it was a deletion).
+        case restored(key: String, version: String, deletion: Bool)
     }
 
     var kind: Kind

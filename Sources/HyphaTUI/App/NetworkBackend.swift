@@ -21,6 +21,9 @@ final class NetworkBackend: NodeBackend {
         var retryAt: Double?
         /// Entries still to fetch from it, from the last progress report.
         var behind: UInt64?
+        /// Its node name while it was connected (sanitised), so a peer that went down and is
+        /// being retried still says who it is.
+        var name: String?
     }
 
     /// What the dialler says when the peer closed after the capability, before the session opened.
@@ -120,7 +123,7 @@ final class NetworkBackend: NodeBackend {
         let connected = infos.map { info -> PeerRow in
             let behind = tracks[info.address]?.behind
             return PeerRow(address: Sanitise.forTerminal(info.address, limit: 80), transport: info.transport == .websocket ? "ws" : "tcp",
-                           nodeName: Sanitise.forTerminal(info.nodeName, limit: 40) + (info.flags.contains(.alwaysOn) ? " (always-on)" : ""),
+                           nodeName: Self.name(info),
                            state: info.syncState == .synced ? .synced : .syncing(behind: behind),
                            direction: info.direction == .inbound ? "in" : "out")
         }
@@ -129,10 +132,15 @@ final class NetworkBackend: NodeBackend {
             let track = tracks[address]
             let transport = address.hasPrefix("ws://") || address.hasPrefix("wss://") ? "ws" : "tcp"
             let state: PeerRow.State = track?.retryAt.map { .retrying(retryInSeconds: max(0, $0 - now)) } ?? .connecting
-            return PeerRow(address: Sanitise.forTerminal(address, limit: 80), transport: transport, nodeName: nil, state: state,
-                           direction: "out", lastError: track?.lastError)
+            return PeerRow(address: Sanitise.forTerminal(address, limit: 80), transport: transport, nodeName: track?.name,
+                           state: state, direction: "out", lastError: track?.lastError)
         }
         return connected + waiting
+    }
+
+    /// A connected peer's name as the pane shows it.
+    private static func name(_ info: PeerInfo) -> String {
+        Sanitise.forTerminal(info.nodeName, limit: 40) + (info.flags.contains(.alwaysOn) ? " (always-on)" : "")
     }
 
     /// A short reason for a failed attempt, from the dialler's error text.
@@ -208,7 +216,7 @@ final class NetworkBackend: NodeBackend {
                                                            wrongDatabase: failure.wrongDatabase))))
             emit(.peersChanged)
         case let .peerConnected(info):
-            state.withLock { $0.tracks[info.address] = Track() }
+            state.withLock { $0.tracks[info.address] = Track(name: Self.name(info)) }
             emit(.connection(PeerConnection(address: Sanitise.forTerminal(info.address, limit: 80), state: .connected)))
             emit(.peersChanged)
         case let .peerDisconnected(address, reason):

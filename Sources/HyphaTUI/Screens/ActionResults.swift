@@ -22,6 +22,10 @@ enum ActionResults {
         case let .resolved(key):
             App.notify(&model, "Resolved '\(EntryText.key(key))'.")
             return []
+        case let .restored(key, version, deletion):
+            App.notify(&model, deletion ? "Restored the deletion \(version): '\(EntryText.key(key))' is deleted."
+                                        : "Restored version \(version) of '\(EntryText.key(key))'.")
+            return []
         case let .authorised(id, name):
             AuthorisationQueue.finish(&state, requestID: id)
             App.notify(&model, "Authorised \(name).")

@@ -9,6 +9,7 @@ enum EntriesKeys {
             MainScreen.selectionMoved(&state)
             return []
         }
+        if state.deleted != nil { return DeletedKeys.handle(key, &state, &model) }
         switch key {
         case .enter, .char("e"):
             return whenLoaded(.edit, &state, &model)
@@ -82,7 +83,7 @@ enum FilterKeys {
             // Clears the search and cancels it if it is still running; the selection stays.
             state.filter = nil
             state.relayout(size: state.layout.size)
-            return state.search == nil ? [] : apply(query: "", &state)
+            return state.appliedQuery == nil ? [] : apply(query: "", &state)
         case .up, .down, .pageUp, .pageDown:
             _ = state.list.handle(key, rowCount: state.rowCount)
             MainScreen.selectionMoved(&state)
@@ -99,6 +100,7 @@ enum FilterKeys {
     /// generation: whatever the previous search still had queued is dropped.
     static func apply(query typed: String, _ state: inout MainState) -> [Command] {
         let query = KeyText.nfc(typed)
+        if state.deleted != nil { return DeletedKeys.filter(query: query, &state) }
         let generation = state.entries.generation + 1
         let total = state.entries.prefix.isEmpty ? state.entries.rowCount : nil
         state.entries = EntriesIndex(prefix: "", generation: generation)

@@ -17,7 +17,7 @@ enum MainScreen {
         var key = key
         // Ctrl-C never loses work: in a dialog, the help, the editor or the filter it is Esc
         // (the editor asks before unsaved text goes); only when browsing does it quit.
-        if key == .ctrl("c"), state.modal != nil || state.help != nil || state.isTyping { key = .esc }
+        if key == .ctrl("c"), state.modal != nil || state.help != nil || state.history != nil || state.isTyping { key = .esc }
         var commands: [Command]
         if state.modal != nil {
             commands = handleModal(key, &state, &model)
@@ -28,6 +28,8 @@ enum MainScreen {
             commands = EditorKeys.handle(key, &state, &model)
         } else if state.filter != nil {
             commands = FilterKeys.handle(key, &state)
+        } else if state.history != nil {
+            commands = HistoryKeys.handle(key, &state, &model)
         } else {
             commands = handleBrowsing(key, &state, &model)
         }
@@ -40,7 +42,7 @@ enum MainScreen {
         case .char("q"), .ctrl("c"):
             return App.quit(&model)
         case .char("?"), .f(1):
-            state.help = ScrollState(viewportHeight: max(1, model.size.height - 4))
+            openHelp(&state, size: model.size)
             return []
         case .tab, .backTab:
             let panes = PaneID.allCases
@@ -50,9 +52,13 @@ enum MainScreen {
             return []
         case .char("/"):
             state.focus = .entries
-            state.filter = TextFieldState(text: state.search?.query ?? "", maxLength: 256)
+            state.filter = TextFieldState(text: state.appliedQuery ?? "", maxLength: 256)
             state.relayout(size: model.size)
             return []
+        case .char("D"):
+            return DeletedKeys.toggle(&state, &model)
+        case .char("h") where state.focus == .entries || state.focus == .detail:
+            return HistoryKeys.open(&state, &model)
         case .char("a"):
             guard requireWritable(state, &model) else { return [] }
             state.editor = .add()
@@ -73,6 +79,10 @@ enum MainScreen {
             return []
         case .nodes: return NodesKeys.handle(key, &state, &model)
         }
+    }
+
+    static func openHelp(_ state: inout MainState, size: Size) {
+        state.help = ScrollState(viewportHeight: max(1, size.height - 4))
     }
 
     private static func handleHelp(_ key: Key, _ state: inout MainState) {
@@ -117,6 +127,8 @@ enum MainScreen {
             return confirmed ? [.write([.delete(key: key, replaces: replaces)], .deleted(key: key))] : []
         case let .keepVersion(key, change):
             return confirmed ? [.write([change], .resolved(key: key))] : []
+        case let .restore(key, change, version):
+            return confirmed ? [.write([change], .restored(key: key, version: version, deletion: change.value == nil))] : []
         case let .revoke(writer, name):
             return confirmed ? [.revoke(writer: writer, name: name)] : []
         case .discardEdit:
@@ -166,6 +178,11 @@ enum MainScreen {
             commands = state.entries.receive(count: count, generation: generation)
         case let .searched(step):
             commands = state.search?.receive(step) ?? []
+        case let .deletedLoaded(step):
+            commands = state.deleted?.receive(step) ?? []
+        case let .historyLoaded(key, versions, failure):
+            guard key == state.history?.key else { break }
+            state.history?.receive(versions, failure: failure)
         case let .keysScanned(step):
             commands = state.entries.receive(step)
         case let .entryLoaded(key, detail):
@@ -191,13 +208,16 @@ enum MainScreen {
         case let .requestClosed(id, outcome):
             AuthorisationQueue.closed(&state, requestID: id, outcome, &model)
         case let .databaseChanged(membership):
-            if let search = state.search, search.done {
+            if state.deleted != nil {
+                commands = DeletedKeys.reload(&state)
+            } else if let search = state.search, search.done {
                 // Search again for what changed; the matches on screen stay until it reports.
                 commands = FilterKeys.research(&state)
             } else if state.search == nil {
                 commands = state.entries.invalidate()
             }
             if let key = state.detail.key { commands.append(.loadEntry(key)) }
+            if let key = state.history?.key { commands.append(.loadHistory(key)) }
             if membership { commands.append(.loadNodes) }
         case let .backend(event):
             commands = receive(event, &state)
@@ -228,7 +248,7 @@ enum MainScreen {
         let count = state.rowCount
         state.list.clamp(rowCount: count)
         var commands = followSelectedKey(&state, rowCount: count)
-        if state.search == nil {
+        if state.search == nil && state.deleted == nil {
             let visible = state.list.visibleRows(rowCount: count, height: state.list.viewportHeight)
             commands += state.entries.requestPages(covering: visible)
         }
@@ -255,6 +275,15 @@ extension MainScreen {
             return []
         }
         guard here != wanted else { return [] }
+        if let deleted = state.deleted {
+            // Among the deleted keys: the wanted key if it is one, else nothing moves.
+            guard let index = deleted.shown.firstIndex(of: wanted) else {
+                if deleted.done { state.selectedKey = here }
+                return []
+            }
+            state.list.select(index, rowCount: rowCount)
+            return []
+        }
         if let search = state.search {
             // Among the matches: the wanted key if it matches, else nothing moves.
             guard let index = search.matches.firstIndex(where: { $0.key == wanted }) else {
@@ -292,6 +321,7 @@ extension MainState {
 /// the wheel moves the selection of the pane under the pointer.
 enum MouseKeys {
     static func handle(_ event: MouseEvent, _ state: inout MainState, _ model: inout AppModel) -> [Command] {
+        if state.history != nil { return HistoryKeys.handle(.mouse(event), &state, &model) }
         let layout = state.layout
         let at = Position(x: event.x, y: event.y)
         let panes: [(PaneID, Rect?)] = [(.entries, layout.entries), (.detail, layout.detail), (.peers, layout.peers),

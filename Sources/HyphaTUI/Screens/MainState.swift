@@ -29,6 +29,10 @@ struct MainState: Equatable {
     var filter: TextFieldState?
     /// Keys and values containing the query (nil: the whole index is listed).
     var search: SearchState?
+    /// The deleted keys, listed instead of the live ones (`D`); nil: the live entries.
+    var deleted: DeletedList?
+    /// The history view of one key (`h`), over the panes.
+    var history: HistoryState?
     var detail = DetailState()
     var peers: [PeerRow] = []
     /// When the peers were read (the retry countdowns count from it).
@@ -61,7 +65,7 @@ struct MainState: Equatable {
 
     /// The layout for a terminal size (the view and `relayout` share it).
     func makeLayout(size: Size) -> MainLayout {
-        MainLayout(size: size, focus: focus, filterShown: filter != nil || search != nil,
+        MainLayout(size: size, focus: focus, filterShown: filter != nil || appliedQuery != nil,
                    bannerRows: RevokedDevice.bannerLines(revocation, width: size.width).count)
     }
 
@@ -71,6 +75,7 @@ struct MainState: Equatable {
         list.viewportHeight = max(1, layout.entriesBody.height)
         peerList.viewportHeight = max(1, layout.peers.map(Pane.inner)?.height ?? 1)
         nodeList.viewportHeight = max(1, layout.nodes.map(Pane.inner)?.height ?? 1)
+        history?.list.viewportHeight = max(1, HistoryView.areas(layout.body).list.height)
         if let editorArea = layout.editorValue {
             editor?.value.viewport = editorArea.size
             editor?.key.viewportWidth = max(1, layout.editorKey.width)
@@ -172,6 +177,8 @@ struct MainModal: Equatable {
         case delete(key: String, replaces: [VersionID])
         case keepVersion(key: String, change: Change)
         case revoke(writer: String, name: String)
+        /// Writes a version from the history again, replacing the versions current when it opened.
+        case restore(key: String, change: Change, version: String)
         case discardEdit
         /// A revoked device deletes this database's data from itself.
         case removeLocalData

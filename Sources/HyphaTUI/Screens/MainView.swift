@@ -25,6 +25,10 @@ enum MainView {
             if let area = layout.detail { DetailView.render(state, in: area, into: &buffer, theme: theme) }
             if let area = layout.peers { peersPane(state, model: model, in: area, into: &buffer, theme: theme) }
             if let area = layout.nodes { nodesPane(state, in: area, into: &buffer, theme: theme) }
+            if let history = state.history {
+                HistoryView.render(history, focused: state.modal == nil && state.help == nil, in: layout.body,
+                                   into: &buffer, theme: theme)
+            }
         }
         if let modal = state.modal {
             var dialog = modal.dialog
@@ -143,7 +147,13 @@ enum EntriesView {
         } else {
             footer = count == 0 && (state.search?.done ?? index.isScanComplete) ? "empty" : "\(EntryText.count(count))"
         }
-        if let search = state.search {
+        if let deleted = state.deleted {
+            if !deleted.done {
+                footer += " · reading"
+            } else if deleted.truncated {
+                footer += " · first \(EntryText.count(DeletedList.maxKeys))"
+            }
+        } else if let search = state.search {
             if !search.done {
                 let total = search.total.map { "/\(EntryText.count($0))" } ?? ""
                 footer += " · searching \(EntryText.count(search.scanned))\(total)"
@@ -153,11 +163,14 @@ enum EntriesView {
         } else if !index.isScanComplete && count > EntriesIndex.pageSize {
             footer += " · indexing"
         }
-        Pane(title: state.search == nil ? "Entries" : "Entries matching", focused: state.focus == .entries, footer: footer)
+        let title = state.deleted == nil ? "Entries" : "Deleted entries"
+        Pane(title: state.appliedQuery == nil ? title : title + " matching", focused: state.focus == .entries, footer: footer)
             .render(in: layout.entries, buffer: &buffer, theme: theme)
         let inner = Pane.inner(layout.entries)
         let empty: String
-        if let search = state.search {
+        if let deleted = state.deleted {
+            empty = !deleted.done ? "" : deleted.query.isEmpty ? "No deleted entries: D shows the live ones." : "No deleted key contains this."
+        } else if let search = state.search {
             empty = search.done ? "No key or value contains this." : ""
         } else {
             empty = index.isScanComplete || index.row(0) == nil && count == 0 ? "No entries yet: press a to add one." : ""
@@ -166,13 +179,15 @@ enum EntriesView {
               rowCount: count, state: state.list, focused: state.focus == .entries, emptyText: empty) { i in
             guard let row = state.row(i) else { return TableRow(["…", ""], role: .dim) }
             if row.isConflict { return TableRow([EntryText.key(row.key, limit: 200), "⚠ \(row.versionCount) values"], role: .conflict) }
+            if row.value == nil { return TableRow([EntryText.key(row.key, limit: 200), EntryText.preview(nil)], role: .dim) }
             return TableRow([EntryText.key(row.key, limit: 200), EntryText.preview(row.value)])
         }
         .render(in: inner.inset(bottom: layout.filter == nil ? 0 : 1), buffer: &buffer, theme: theme)
         if let row = layout.filter {
             buffer.put("/ ", x: row.x, y: row.y, style: theme[.keyHintKey])
-            let field = state.filter ?? TextFieldState(text: state.search?.query ?? "")
-            TextField(state: field, focused: state.filter != nil, placeholder: "search keys and values")
+            let field = state.filter ?? TextFieldState(text: state.appliedQuery ?? "")
+            TextField(state: field, focused: state.filter != nil,
+                      placeholder: state.deleted == nil ? "search keys and values" : "filter deleted keys")
                 .render(in: row.inset(left: 2), buffer: &buffer, theme: theme)
         }
     }

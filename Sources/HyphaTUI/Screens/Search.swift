@@ -67,11 +67,19 @@ struct SearchStep: Sendable, Equatable {
 }
 
 extension MainState {
-    /// Rows the entries list shows: the search's matches while searching, else the index.
-    var rowCount: Int { search?.matches.count ?? entries.rowCount }
+    /// Rows the entries list shows: the deleted keys when they are shown, the search's matches
+    /// while searching, else the index.
+    var rowCount: Int { deleted?.shown.count ?? search?.matches.count ?? entries.rowCount }
 
     func row(_ index: Int) -> EntrySummary? {
+        if let deleted { return deleted.shown.indices.contains(index) ? DeletedList.row(deleted.shown[index]) : nil }
         guard let search else { return entries.row(index) }
         return search.matches.indices.contains(index) ? search.matches[index] : nil
+    }
+
+    /// The query the list is filtered by (the search's, or the deleted keys' filter), if any.
+    var appliedQuery: String? {
+        if let deleted { return deleted.query.isEmpty ? nil : deleted.query }
+        return search?.query
     }
 }
