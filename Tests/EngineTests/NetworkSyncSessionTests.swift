@@ -37,8 +37,18 @@ import Testing
         var s = SyncSession(role: role, local: LocalNode(nodeName: "me", flags: [.writable], nodeNonce: 5), limits: limits())
         _ = s.handle(.established(caps))
         _ = s.handle(.received(remoteOpen))
+        _ = s.handle(.ceilingsLoaded(.success([:])))
         _ = s.handle(.headsLoaded(.success(local)))
         return s
+    }
+
+    @Test func wantsStopAtTheStoresCeilingsAndALogHeldNotAtAllIsAskedForAFirstBite() {
+        var s = Self.openSession()
+        _ = s.handle(.ceilingsLoaded(.success([Self.writerB: 5])))
+        let actions = s.handle(.received(.have([Self.head(Self.writerA, 100), Self.head(Self.writerB, 100)])))
+        // (The test limits cut Wants at 10 blocks.)
+        #expect(Self.wants(actions) == [.want(writer: Self.writerA, start: 0, end: 10), .want(writer: Self.writerA, start: 10, end: 16),
+                                        .want(writer: Self.writerB, start: 0, end: 5)])
     }
 
     static func wants(_ actions: [SessionAction]) -> [WireMessage] {

@@ -38,3 +38,26 @@ enum LogBudget {
         }
     }
 }
+
+extension HyphaDatabase {
+    /// How far it is worth asking peers for each stored log that does not all count here: a log
+    /// of a writer nobody added up to its budget (its stored length once the budget is reached),
+    /// a removed writer's log up to its storage limit, a forked log up to the fork. Logs not
+    /// listed have no ceiling.
+    public func wantCeilings() throws -> [PublicKey: UInt64] {
+        try writer.read { db in
+            let membership = try MembershipState.load(db)
+            let forks = try ForkRecords.firstForkIndex(db)
+            var ceilings: [PublicKey: UInt64] = [:]
+            for log in try LogStore.allWriters(db) {
+                if let limit = membership.storageLimit(of: log.key, forkedAt: forks[log.id]) {
+                    ceilings[log.key] = limit
+                } else if membership.status(of: log.key) == .unknown {
+                    let full = log.length >= LogBudget.maxUnknownBlocks || log.roots.byteLength >= LogBudget.maxUnknownBytes
+                    ceilings[log.key] = full ? log.length : LogBudget.maxUnknownBlocks
+                }
+            }
+            return ceilings
+        }
+    }
+}

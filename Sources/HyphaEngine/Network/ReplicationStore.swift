@@ -13,10 +13,18 @@ public protocol ReplicationStore: AnyObject, Sendable {
     func chunks(writer: PublicKey, start: UInt64, end: UInt64, maxBytes: Int) throws -> [BlockChunk]
     /// Verifies the chunk against the stored prefix and the signature, stores it, returns what happened.
     func ingest(_ chunk: BlockChunk) throws -> IngestResult
+    /// How far it is worth asking for the logs that do not all count here (writers nobody added,
+    /// within their budget; removed writers; forked logs): a Want never goes beyond.
+    func wantCeilings() throws -> [PublicKey: UInt64]
     /// Every piece of evidence held (fork proofs, proven blocks), in the order to send it.
     func evidence() throws -> [Evidence]
     /// Verifies evidence from a peer and keeps it when it matters here.
     func ingest(evidence: Evidence) throws -> EvidenceResult
+}
+
+extension ReplicationStore {
+    /// A store that keeps everything it is given has no ceilings.
+    public func wantCeilings() throws -> [PublicKey: UInt64] { [:] }
 }
 
 /// A writer's log length with the tree hash and the writer's signature over it.

@@ -123,6 +123,8 @@ final class SessionHandler: ChannelDuplexHandler {
                                           maxBytes: request.maxBytes) }) { .chunksLoaded(request, $0) }
         case let .ingest(chunk):
             whenStoreDone({ try $0.ingest(chunk) }) { .ingested(chunk, $0) }
+        case .loadCeilings:
+            whenStoreDone({ try $0.wantCeilings() }) { .ceilingsLoaded($0) }
         case .loadEvidence:
             whenStoreDone({ try $0.evidence() }) { .evidenceLoaded($0) }
         case let .ingestEvidence(evidence):

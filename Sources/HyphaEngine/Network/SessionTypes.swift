@@ -78,6 +78,7 @@ enum SessionInput: Sendable, Equatable {
     case localChange([SignedHead])
     case sendEphemeral(hops: UInt8, envelope: [UInt8])
     case evidenceLoaded(Result<[Evidence], StoreFailure>)
+    case ceilingsLoaded(Result<[PublicKey: UInt64], StoreFailure>)
     case evidenceIngested(Evidence, Result<EvidenceResult, StoreFailure>)
     /// New evidence to give the peer.
     case sendEvidence([Evidence])
@@ -101,6 +102,7 @@ enum SessionAction: Sendable, Equatable {
     case loadChunks(ChunkRequest)
     case ingest(BlockChunk)
     case loadEvidence
+    case loadCeilings
     case ingestEvidence(Evidence)
     case report(SessionEvent)
     case pauseReading

@@ -4,11 +4,11 @@ extension SyncSession {
 
     /// Asks for what the peer has beyond our length, within the per-peer window.
     mutating func scheduleWants() {
-        guard phase == .open, headsLoaded else { return }
+        guard phase == .open, headsLoaded, ceilingsKnown else { return }
         for writer in candidates.sorted() {
             guard inFlightBlocks < limits.maxBlocksInFlight else { break }
             guard var w = writers[writer], !w.stalled else { continue }
-            let target = w.remoteLength
+            let target = min(w.remoteLength, ceiling(of: writer, w))
             var from = w.investigating ? w.requestedUpTo : max(w.requestedUpTo, w.localLength, w.fetchedUpTo)
             while w.outstanding.count < limits.maxOutstandingWantsPerWriter, from < target,
                   inFlightBlocks < limits.maxBlocksInFlight {
@@ -22,6 +22,13 @@ extension SyncSession {
             if w.investigating && w.requestedUpTo >= target { w.investigating = false }
             writers[writer] = w
         }
+    }
+
+    /// How far to ask for `writer`'s log: the store's ceiling, or a first bite of a log we hold
+    /// nothing of (asked again once some of it is stored and counts).
+    func ceiling(of writer: PublicKey, _ w: WriterSync) -> UInt64 {
+        if let ceiling = ceilings[writer] { return ceiling }
+        return w.localLength == 0 && !w.investigating ? Self.firstAskBlocks : .max
     }
 
     mutating func receiveData(_ chunk: BlockChunk) {
@@ -126,7 +133,8 @@ extension SyncSession {
         if done {
             for writer in candidates {
                 guard var w = writers[writer] else { candidates.remove(writer); continue }
-                if !w.investigating && w.localLength >= w.remoteLength {
+                if !w.investigating && w.localLength >= min(w.remoteLength, ceiling(of: writer, w)) && w.localLength > 0
+                    || !w.investigating && w.localLength >= w.remoteLength {
                     candidates.remove(writer)
                     continue
                 }

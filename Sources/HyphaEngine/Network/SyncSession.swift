@@ -66,6 +66,12 @@ struct SyncSession {
     var writable = true
     /// Our evidence went out (after the full Have); later evidence follows as it is learned.
     var evidenceSent = false
+    /// How far to ask for logs that do not all count here (the store's budgets and cut-offs).
+    var ceilings: [PublicKey: UInt64] = [:]
+    var ceilingsKnown = false
+    /// A log we hold nothing of is first asked for only this far: if its writer turns out to be
+    /// one nobody added, the rest would not be kept (the budget of such a log, in blocks).
+    static let firstAskBlocks: UInt64 = 16
     /// Evidence from the peer waiting for the store (counted as work in progress for `synced`).
     var pendingEvidence = 0
     private var pingCounter: UInt64 = 0
@@ -90,6 +96,11 @@ struct SyncSession {
             // Best effort: a peer that is not taking what we send gets no envelopes queued for it.
             if phase == .open && writable { send(.ephemeral(hops: hops, envelope: envelope)) }
         case let .evidenceLoaded(result): evidenceLoaded(result)
+        case let .ceilingsLoaded(result):
+            if case let .success(ceilings) = result { self.ceilings = ceilings }
+            ceilingsKnown = true
+            scheduleWants()
+            checkSynced()
         case let .evidenceIngested(evidence, result): evidenceIngested(evidence, result)
         case let .sendEvidence(list):
             if phase == .open && evidenceSent { for evidence in list { send(.evidence(evidence)) } }
@@ -162,6 +173,7 @@ struct SyncSession {
         phase = .open
         report(.opened(RemoteNode(nodeName: Sanitise.forTerminal(open.nodeName, limit: WireLimits.maxNodeNameBytes),
                                   flags: open.flags, nodeNonce: open.nodeNonce)))
+        actions.append(.loadCeilings)
         actions.append(.loadHeads)
     }
 
@@ -238,6 +250,7 @@ struct SyncSession {
     /// Writers stalled because their blocks did not count may count now: ask again.
     private mutating func membershipChanged() {
         guard phase == .open, headsLoaded else { return }
+        actions.append(.loadCeilings)
         for (writer, var w) in writers where w.stalled {
             w.stalled = false
             writers[writer] = w

@@ -37,6 +37,8 @@ final class DatabaseReplicationStore: ReplicationStore {
 }
 
 extension DatabaseReplicationStore {
+    func wantCeilings() throws -> [PublicKey: UInt64] { try database.wantCeilings() }
+
     func evidence() throws -> [Evidence] {
         try database.forkProofs().map(Evidence.fork) + database.provenBlocks().map(Evidence.block)
     }
