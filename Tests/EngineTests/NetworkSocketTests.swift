@@ -348,3 +348,30 @@ import Testing
         await a.network.shutdown()
     }
 }
+
+/// One listener serving two databases (a node that moved to a successor keeps its predecessor):
+/// a peer of either database reaches that database's store; a peer of neither learns nothing.
+@Suite(.serialized) struct NetworkHostingTests {
+    @Test func aListenerServesAHostedDatabaseToItsPeers() async throws {
+        let host = TestNode("host", database: NetworkFixtures.databaseA)
+        let hosted = TestNode("host-old", database: NetworkFixtures.databaseB)
+        host.network.host(hosted.network)
+        let writer = NetworkFixtures.keyPair(4)
+        hosted.network.notifyLocalChange(heads: [hosted.store.append([Array("old database".utf8)], by: writer)])
+        host.store.append([Array("new database".utf8)], by: NetworkFixtures.keyPair(5))
+        let port = try await host.listen()
+
+        let oldPeer = TestNode("straggler", database: NetworkFixtures.databaseB)
+        oldPeer.network.connect(to: NetworkSocketTests.address(.tcp, port))
+        #expect(await eventually { oldPeer.store.sameLogs(as: hosted.store) })
+        #expect(await eventually { hosted.network.peers().count == 1 && host.network.peers().isEmpty })
+
+        let newPeer = TestNode("follower", database: NetworkFixtures.databaseA)
+        newPeer.network.connect(to: NetworkSocketTests.address(.websocket, port))
+        #expect(await eventually { newPeer.store.sameLogs(as: host.store) })
+        #expect(!newPeer.store.sameLogs(as: hosted.store))
+        #expect(await eventually { host.network.peers().count == 1 })
+
+        for node in [oldPeer, newPeer, hosted, host] { await node.network.shutdown() }
+    }
+}

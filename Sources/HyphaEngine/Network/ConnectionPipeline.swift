@@ -22,6 +22,9 @@ struct ConnectionPipeline: Sendable {
     let stalledPeerTimeout: TimeAmount
     let logger: Logger
     let observer: SessionObserver
+    /// Other databases accepted on this listener, and the observer a session moved to one uses.
+    var tenants: NetworkTenants? = nil
+    var tenantObserver: (@Sendable (NetworkTenant) -> SessionObserver)? = nil
 
     private static let requesterName = "hypha.ws-requester"
     private static let refusalName = "hypha.http-refusal"
@@ -30,10 +33,11 @@ struct ConnectionPipeline: Sendable {
     /// The handlers common to both transports, after the unit layer.
     func addSessionHandlers(_ pipeline: ChannelPipeline.SynchronousOperations, descriptor: ConnectionDescriptor,
                             trust: ConnectionTrust) throws {
-        try pipeline.addHandler(SecureChannelHandler(role: descriptor.role, databaseID: databaseID))
+        try pipeline.addHandler(SecureChannelHandler(role: descriptor.role, databaseID: databaseID, tenants: tenants))
         try pipeline.addHandler(IdleStateHandler(readTimeout: closeAfterSilence, writeTimeout: pingAfterIdle))
         try pipeline.addHandler(SessionHandler(descriptor: descriptor, settings: settings, executor: executor,
-                                               trust: trust, logger: logger, observer: observer))
+                                               trust: trust, logger: logger, observer: observer,
+                                               tenants: tenants, tenantObserver: tenantObserver))
     }
 
     /// The handlers every connection starts with.

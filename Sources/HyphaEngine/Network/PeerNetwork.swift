@@ -28,6 +28,7 @@ public final class PeerNetwork: Sendable {
     private let admission: ConnectionAdmission
     private let fanOut: Mutex<TokenBucket>
     private let pipeline: ConnectionPipeline
+    private let tenants = NetworkTenants()
     private let onEvent: @Sendable (NetworkEvent) -> Void
     private let logger: Logger
     private let state = Mutex(State())
@@ -68,7 +69,7 @@ public final class PeerNetwork: Sendable {
         fanOut = Mutex(TokenBucket(capacity: Double(configuration.ephemeralFanOutBurstBytes),
                                    perSecond: Double(configuration.ephemeralFanOutBytesPerSecond)))
         let weakDialer: @Sendable (ConnectionID) -> Dialer? = { registry.dialer(for: $0) }
-        pipeline = ConnectionPipeline(
+        var pipeline = ConnectionPipeline(
             databaseID: store.databaseID, settings: settings,
             executor: StoreExecutor(store: store, queue: storeQueue),
             pingAfterIdle: configuration.pingAfterIdle, closeAfterSilence: configuration.closeAfterSilence,
@@ -79,6 +80,27 @@ public final class PeerNetwork: Sendable {
                 PeerNetwork.observe(descriptor, notice, registry: registry, admission: admission, dialer: weakDialer,
                                     onEvent: onEvent)
             })
+        pipeline.tenants = tenants
+        pipeline.tenantObserver = { [admission] tenant in tenant.observer(admission) }
+        self.pipeline = pipeline
+    }
+
+    /// Accepts, on this network's listener, sessions of `other`'s database too; they are
+    /// `other`'s peers (its store, its events). `other` need not listen itself.
+    public func host(_ other: PeerNetwork) {
+        guard other !== self else { return }
+        tenants.add(other.asTenant)
+    }
+
+    public func stopHosting(_ databaseID: DatabaseID) { tenants.remove(databaseID) }
+
+    private var asTenant: NetworkTenant {
+        let registry = self.registry, onEvent = self.onEvent
+        return NetworkTenant(databaseID: pipeline.databaseID, settings: pipeline.settings, executor: pipeline.executor) { admission in
+            { descriptor, notice in
+                PeerNetwork.observe(descriptor, notice, registry: registry, admission: admission, dialer: { _ in nil }, onEvent: onEvent)
+            }
+        }
     }
 
     /// A network over a database's logs (tools and benchmarks; nodes use `NodeRuntime`).

@@ -3,6 +3,8 @@ import NIOCore
 /// Fired up the pipeline once the key exchange is done.
 struct SecureChannelEstablished {
     let capabilities: SessionCapabilities
+    /// The capabilities of the other databases this responder hosts.
+    let hosted: [DatabaseID: SessionCapabilities]
 }
 
 /// The encrypted transport of one connection. Inbound it takes units (the hello, then frame
@@ -32,9 +34,12 @@ final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private var receiver: SecretStreamReceiver?
     private var failed = false
 
-    init(role: ConnectionRole, databaseID: DatabaseID) {
+    private let tenants: NetworkTenants?
+
+    init(role: ConnectionRole, databaseID: DatabaseID, tenants: NetworkTenants? = nil) {
         self.role = role
         self.databaseID = databaseID
+        self.tenants = role == .responder ? tenants : nil
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -129,9 +134,13 @@ final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
         defer { keys.transmit.wipe() }
         if role == .responder { writeHello(context: context, publicKey: pair.publicKey) }
         let capabilities = try SessionCapability.derive(keys: keys, databaseID: databaseID)
+        var hosted: [DatabaseID: SessionCapabilities] = [:]
+        for id in tenants?.databaseIDs ?? [] where id != databaseID {
+            hosted[id] = try SessionCapability.derive(keys: keys, databaseID: id)
+        }
         sender = try SecretStreamSender(key: keys.transmit)
         receiveKey = keys.receive
-        context.fireUserInboundEventTriggered(SecureChannelEstablished(capabilities: capabilities))
+        context.fireUserInboundEventTriggered(SecureChannelEstablished(capabilities: capabilities, hosted: hosted))
     }
 
     private func fail(context: ChannelHandlerContext, error: Error) {

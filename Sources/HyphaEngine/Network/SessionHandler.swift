@@ -10,10 +10,14 @@ final class SessionHandler: ChannelDuplexHandler {
     typealias OutboundOut = [UInt8]
 
     private var session: SyncSession
-    private let executor: StoreExecutor
+    private var executor: StoreExecutor
     private let descriptor: ConnectionDescriptor
-    private let observer: SessionObserver
-    private let settings: SessionSettings
+    private var observer: SessionObserver
+    private var settings: SessionSettings
+    /// Other databases this listener hosts: an Open proving one of them moves the session there.
+    private let tenants: NetworkTenants?
+    private let tenantObserver: (@Sendable (NetworkTenant) -> SessionObserver)?
+    private var hostedCapabilities: [DatabaseID: SessionCapabilities] = [:]
     private let logger: Logger
     private let trust: ConnectionTrust
     private var ephemeralBudget: TokenBucket
@@ -28,7 +32,10 @@ final class SessionHandler: ChannelDuplexHandler {
     private var closeNotified = false
 
     init(descriptor: ConnectionDescriptor, settings: SessionSettings, executor: StoreExecutor, trust: ConnectionTrust,
-         logger: Logger, observer: @escaping SessionObserver) {
+         logger: Logger, observer: @escaping SessionObserver, tenants: NetworkTenants? = nil,
+         tenantObserver: (@Sendable (NetworkTenant) -> SessionObserver)? = nil) {
+        self.tenants = tenants
+        self.tenantObserver = tenantObserver
         self.descriptor = descriptor
         self.trust = trust
         self.settings = settings
@@ -50,6 +57,7 @@ final class SessionHandler: ChannelDuplexHandler {
         } catch {
             return feed(.transportFailed(String(describing: error)))
         }
+        if case let .open(open) = message { moveToHostedDatabase(presenting: open.capability) }
         if case .ephemeral = message, !ephemeralBudget.take(nowMilliseconds: NIODeadline.now().uptimeNanoseconds / 1_000_000) {
             logger.debug("dropping an ephemeral message over the rate limit", metadata: ["connection": "\(descriptor.id)"])
             return
@@ -59,6 +67,7 @@ final class SessionHandler: ChannelDuplexHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let established = event as? SecureChannelEstablished {
+            hostedCapabilities = established.hosted
             feed(.established(established.capabilities))
         } else if let idle = event as? IdleStateHandler.IdleStateEvent {
             switch idle {
@@ -88,6 +97,20 @@ final class SessionHandler: ChannelDuplexHandler {
 
     func read(context: ChannelHandlerContext) {
         if readPaused { readPending = true } else { context.read() }
+    }
+
+    /// A responder's first Open that proves another hosted database (not this network's): the
+    /// session starts over as that database's, with its store, settings and observer.
+    private func moveToHostedDatabase(presenting capability: [UInt8]) {
+        guard descriptor.role == .responder, session.phase == .awaitingOpen, !hostedCapabilities.isEmpty,
+              let (id, capabilities) = hostedCapabilities.first(where: { $0.value.remoteMatches(capability) }),
+              let tenant = tenants?.tenant(id), let tenantObserver else { return }
+        hostedCapabilities = [:]
+        executor = tenant.executor
+        settings = tenant.settings
+        observer = tenantObserver(tenant)
+        session = SyncSession(role: descriptor.role, local: tenant.settings.local, limits: tenant.settings.limits)
+        feed(.established(capabilities))
     }
 
     /// Runs one input through the session; inputs arriving while actions run (a store call that
