@@ -119,6 +119,14 @@ public final class HyphaDatabase: Sendable {
 
     public var isUnlocked: Bool { keys.isUnlocked }
 
+    /// Closes the file (every connection; the last one checkpoints the WAL): nothing may use
+    /// this instance afterwards. Needed before the file is moved (a succession).
+    public func close() throws {
+        try checkpointer?.close()
+        if let pool = writer as? DatabasePool { try pool.close() }
+        if let queue = writer as? DatabaseQueue { try queue.close() }
+    }
+
     /// Runs `body` with the keys; throws `NodeError.locked` when there are none. Locking waits
     /// until `body` returns.
     func withUnlockedKeys<T>(_ body: (IdentityKeys) throws -> T) throws -> T {

@@ -9,6 +9,38 @@ public struct DataDirectory: Sendable {
 
     public var configURL: URL { url.appendingPathComponent("config.json") }
     public var databasePath: String { url.appendingPathComponent("hypha.sqlite").path }
+
+    /// Where a predecessor database (one this node moved away from) is kept.
+    public func predecessorPath(_ id: DatabaseID) -> String { url.appendingPathComponent("predecessor-\(id.hex).sqlite").path }
+
+    /// Where a successor is made before it becomes the current database.
+    public func successorPath(_ id: DatabaseID) -> String { url.appendingPathComponent("successor-\(id.hex).sqlite").path }
+
+    /// Opens every predecessor this node keeps (read-only in effect: they are frozen).
+    public func openPredecessors(config: NodeConfig) throws -> [HyphaDatabase] {
+        try config.predecessorIDs.filter { FileManager.default.fileExists(atPath: predecessorPath($0)) }
+            .map { try HyphaDatabase.open(path: predecessorPath($0), databaseID: $0) }
+    }
+
+    /// Makes the successor (made at `successorPath`, closed) the current database: the current
+    /// files become the predecessor's, the successor's become current, and the config names it
+    /// (with `domain`), the old one first among its predecessors. The databases must be closed.
+    public func moveToSuccessor(_ successor: DatabaseID, domain: String?, config: inout NodeConfig) throws {
+        guard let old = config.databaseID else { throw DataDirectoryError.badConfig(configURL.path, "database id") }
+        for suffix in ["", "-wal", "-shm"] {
+            try Self.move(databasePath + suffix, to: predecessorPath(old) + suffix)
+            try Self.move(successorPath(successor) + suffix, to: databasePath + suffix)
+        }
+        config.predecessors = [old.hex] + (config.predecessors ?? []).filter { $0 != old.hex }
+        config.database = successor.hex
+        if let domain { config.domain = domain }
+        try save(config)
+    }
+
+    private static func move(_ from: String, to: String) throws {
+        guard FileManager.default.fileExists(atPath: from) else { return }
+        guard rename(from, to) == 0 else { throw DataDirectoryError.cannotCreate(to, String(cString: strerror(errno))) }
+    }
     public var logURL: URL { url.appendingPathComponent("hypha.log") }
 
     public var exists: Bool { FileManager.default.fileExists(atPath: configURL.path) }

@@ -26,6 +26,9 @@ public struct NodeConfig: Codable, Sendable, Equatable {
     public var peers: [String]
     /// Minutes of inactivity after which the app locks (wipes keys); nil: default.
     public var lockAfterMinutes: Int?
+    /// Databases this one succeeds (hex ids, newest first): kept read-only, served so that
+    /// devices which have not followed yet learn of the succession.
+    public var predecessors: [String]?
 
     public init(database: DatabaseID, domain: String?, nodeName: String, deviceID: DeviceID?, deviceKey: PublicKey? = nil,
                 role: Role, listen: String? = nil, peers: [String] = [], lockAfterMinutes: Int? = nil) {
@@ -43,4 +46,5 @@ public struct NodeConfig: Codable, Sendable, Equatable {
     public var databaseID: DatabaseID? { PublicKey(hex: database) }
     public var device: DeviceID? { deviceID.flatMap { UInt64($0, radix: 16) }.flatMap(DeviceID.init) }
     public var devicePublicKey: PublicKey? { deviceKey.flatMap(PublicKey.init(hex:)) }
+    public var predecessorIDs: [DatabaseID] { (predecessors ?? []).compactMap(PublicKey.init(hex:)) }
 }

@@ -20,6 +20,8 @@ public enum NodeEvent: Sendable {
     case ephemeralReceived(messageID: String, type: String)
     /// Something the person should know about (one line).
     case notice(String)
+    /// The database moved to a new passphrase (one candidate), or two successions conflict.
+    case succession(SuccessionStatus)
 }
 
 /// Where this node's own authorisation stands.

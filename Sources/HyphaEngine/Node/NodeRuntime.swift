@@ -22,6 +22,8 @@ public final class NodeRuntime: Sendable {
         public var pollInterval: DispatchTimeInterval = .milliseconds(50)
         /// How often a joining node re-sends its request.
         public var joinResendMilliseconds: UInt64 = 3_000
+        /// Serve the control socket in the data directory (the current database's runtime only).
+        public var serveControlSocket = true
 
         public init(listen: ListenAddress?, peers: [PeerAddress], network: NetworkConfiguration) {
             self.listen = listen
@@ -60,6 +62,8 @@ public final class NodeRuntime: Sendable {
         /// This device's revocation, once told.
         var revocationTold = false
         var control: ControlServer?
+        /// How many successions have been told (a second one is a compromise signal).
+        var successionsTold = 0
     }
 
     public init(config: NodeConfig, database: HyphaDatabase, keys: IdentityKeys?, options: Options,
@@ -103,7 +107,7 @@ public final class NodeRuntime: Sendable {
     /// Serves the local control socket in the data directory, so that commands beside this node
     /// go through it (docs/PROTOCOL.md, "Local control socket").
     private func startControlSocket() {
-        guard let directory = database.directory, !database.isReadOnly else { return }
+        guard options.serveControlSocket, let directory = database.directory, !database.isReadOnly else { return }
         let server = ControlServer(path: directory + "/" + ControlSocket.fileName, handler: ControlHandler(runtime: self), logger: logger)
         guard server.start() else {
             logger.warning("control socket not served: another node runs on this data directory, or the path is too long")
@@ -246,6 +250,10 @@ public final class NodeRuntime: Sendable {
     /// Dials another peer (and keeps reconnecting to it).
     public func connect(to address: PeerAddress) { network.connect(to: address) }
 
+    /// Accepts, on this runtime's listener, the peers of `other`'s database too (a predecessor
+    /// this node keeps serving, or a successor an always-on node follows).
+    public func host(_ other: NodeRuntime) { network.host(other.network) }
+
     // MARK: Events
 
     private func handle(_ event: NetworkEvent) {
@@ -299,6 +307,18 @@ public final class NodeRuntime: Sendable {
         if let closed = try? database.closeAnsweredRequests(), !closed.isEmpty { emit(.requestsChanged) }
         checkJoinProgress()
         tellRevocation()
+        tellSuccession()
+    }
+
+    /// Says once that this database moved to a new passphrase (or that two successions conflict).
+    private func tellSuccession() {
+        guard let status = try? database.successionStatus(), !status.candidates.isEmpty else { return }
+        let told = state.withValue { s -> Bool in
+            defer { s.successionsTold = status.candidates.count }
+            return s.successionsTold == status.candidates.count
+        }
+        guard !told else { return }
+        emit(.succession(status))
     }
 
     private var ownDeviceKey: PublicKey? { state.withValue { $0.keys?.device?.publicKey } ?? config.devicePublicKey }

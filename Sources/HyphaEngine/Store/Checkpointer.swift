@@ -45,6 +45,16 @@ final class Checkpointer: Sendable {
         }
     }
 
+    /// Waits for a checkpoint in progress and closes its connection (before the file moves).
+    func close() throws {
+        try queue.sync {
+            try state.withLock { s in
+                try s.connection?.close()
+                s.connection = nil
+            }
+        }
+    }
+
     private func walSize() -> UInt64 {
         var info = stat()
         return stat(path + "-wal", &info) == 0 ? UInt64(info.st_size) : 0

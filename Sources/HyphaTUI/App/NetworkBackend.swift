@@ -242,7 +242,7 @@ final class NetworkBackend: NodeBackend {
             if change.heads.isEmpty, change.viewChanged || change.membershipChanged {
                 emit(.databaseChanged(membership: change.membershipChanged))
             }
-        case .ephemeralReceived, .notice:
+        case .ephemeralReceived, .notice, .succession:
             break
         }
     }
