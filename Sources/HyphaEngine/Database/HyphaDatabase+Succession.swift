@@ -32,6 +32,13 @@ extension HyphaDatabase {
         }
     }
 
+    /// The succession of this database to `successor`, when it has one.
+    public func succession(to successor: DatabaseID) throws -> MembershipOperation.Succession? {
+        try writer.read { db in
+            try MembershipState.load(db).successions.first { $0.succession.successor == successor }?.succession
+        }
+    }
+
     /// The database this one succeeds (when it is a successor).
     public func predecessor() throws -> DatabaseID? {
         try writer.read { db in try MembershipState.load(db).predecessor }

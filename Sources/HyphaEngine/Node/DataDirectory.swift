@@ -16,16 +16,19 @@ public struct DataDirectory: Sendable {
     /// Where a successor is made before it becomes the current database.
     public func successorPath(_ id: DatabaseID) -> String { url.appendingPathComponent("successor-\(id.hex).sqlite").path }
 
-    /// Opens every predecessor this node keeps (read-only in effect: they are frozen).
-    public func openPredecessors(config: NodeConfig) throws -> [HyphaDatabase] {
-        try config.predecessorIDs.filter { FileManager.default.fileExists(atPath: predecessorPath($0)) }
-            .map { try HyphaDatabase.open(path: predecessorPath($0), databaseID: $0) }
+    /// Opens every other database this node serves: the predecessors it keeps (frozen) and
+    /// the successors an always-on node follows.
+    public func openOtherDatabases(config: NodeConfig) throws -> [HyphaDatabase] {
+        let paths = config.predecessorIDs.map { ($0, predecessorPath($0)) } + config.successorIDs.map { ($0, successorPath($0)) }
+        return try paths.filter { FileManager.default.fileExists(atPath: $0.1) }
+            .map { try HyphaDatabase.open(path: $0.1, databaseID: $0.0) }
     }
 
     /// Makes the successor (made at `successorPath`, closed) the current database: the current
     /// files become the predecessor's, the successor's become current, and the config names it
-    /// (with `domain`), the old one first among its predecessors. The databases must be closed.
-    public func moveToSuccessor(_ successor: DatabaseID, domain: String?, config: inout NodeConfig) throws {
+    /// (with `domain` and this device's key there), the old one first among its predecessors.
+    /// The databases must be closed.
+    public func moveToSuccessor(_ successor: DatabaseID, domain: String?, deviceKey: PublicKey?, config: inout NodeConfig) throws {
         guard let old = config.databaseID else { throw DataDirectoryError.badConfig(configURL.path, "database id") }
         for suffix in ["", "-wal", "-shm"] {
             try Self.move(databasePath + suffix, to: predecessorPath(old) + suffix)
@@ -34,6 +37,7 @@ public struct DataDirectory: Sendable {
         config.predecessors = [old.hex] + (config.predecessors ?? []).filter { $0 != old.hex }
         config.database = successor.hex
         if let domain { config.domain = domain }
+        config.deviceKey = deviceKey?.hex
         try save(config)
     }
 

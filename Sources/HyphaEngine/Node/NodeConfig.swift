@@ -29,6 +29,9 @@ public struct NodeConfig: Codable, Sendable, Equatable {
     /// Databases this one succeeds (hex ids, newest first): kept read-only, served so that
     /// devices which have not followed yet learn of the succession.
     public var predecessors: [String]?
+    /// Successors an always-on node follows by itself (hex ids, oldest first): served beside
+    /// `database`, which stays this node's first database.
+    public var successors: [String]?
 
     public init(database: DatabaseID, domain: String?, nodeName: String, deviceID: DeviceID?, deviceKey: PublicKey? = nil,
                 role: Role, listen: String? = nil, peers: [String] = [], lockAfterMinutes: Int? = nil) {
@@ -47,4 +50,5 @@ public struct NodeConfig: Codable, Sendable, Equatable {
     public var device: DeviceID? { deviceID.flatMap { UInt64($0, radix: 16) }.flatMap(DeviceID.init) }
     public var devicePublicKey: PublicKey? { deviceKey.flatMap(PublicKey.init(hex:)) }
     public var predecessorIDs: [DatabaseID] { (predecessors ?? []).compactMap(PublicKey.init(hex:)) }
+    public var successorIDs: [DatabaseID] { (successors ?? []).compactMap(PublicKey.init(hex:)) }
 }

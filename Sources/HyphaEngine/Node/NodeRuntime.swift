@@ -156,7 +156,7 @@ public final class NodeRuntime: Sendable {
             }
         }
         timer.resume()
-        queue.async { self.publishStatus(); self.startJoiningIfNeeded() }
+        queue.async { self.publishStatus(); self.startJoiningIfNeeded(); self.tellSuccession() }
     }
 
     /// Closes every connection and stops the timers; the database stays open for the owner.

@@ -3,12 +3,13 @@ import Foundation
 import HyphaEngine
 import Logging
 
-/// Runs a node in the foreground for `serve` and `join`: starts it, prints its events (text or
-/// JSON Lines), and stops it cleanly on SIGINT or SIGTERM.
+/// Runs a node in the foreground for `serve` and `join`: starts it (with every database the
+/// data directory serves), prints its events (text or JSON Lines), and stops it cleanly on
+/// SIGINT or SIGTERM.
 enum NodeRunner {
-    static func run(_ runtime: NodeRuntime, json: Bool, onEvent: @escaping @Sendable (NodeEvent) -> Void = { _ in },
+    static func run(_ host: NodeHost, json: Bool, onEvent: @escaping @Sendable (NodeEvent) -> Void = { _ in },
                     afterStart: @escaping @Sendable () throws -> Void = {}) -> Never {
-        runtime.observe { event in
+        host.current.observe { event in
             EventPrinter.print(event, json: json)
             onEvent(event)
         }
@@ -17,7 +18,7 @@ enum NodeRunner {
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .main)
             source.setEventHandler {
                 Task.detached {
-                    await runtime.stop()
+                    await host.stop()
                     EventPrinter.emit(json: json, text: "stopped", object: ["event": "stopped"])
                     exit(0)
                 }
@@ -27,11 +28,11 @@ enum NodeRunner {
         }
         Task.detached {
             do {
-                try await runtime.start()
+                try await host.start()
                 try afterStart()
             } catch {
                 _ = CommandLineMain.report(error)
-                await runtime.stop()
+                await host.stop()
                 exit(1)
             }
         }

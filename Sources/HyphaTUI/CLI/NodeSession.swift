@@ -19,10 +19,15 @@ struct NodeSession {
 
     /// Derives the keys from the passphrase, checks they open this database and unlocks it.
     mutating func unlock(with passphrase: PassphraseOptions) throws {
+        try unlock { try passphrase.read() }
+    }
+
+    /// Same, with the passphrase from `read` (called once, only for a full node).
+    mutating func unlock(reading read: () throws -> SecureBytes) throws {
         guard config.role == .full, let domain = config.domain else {
             throw OperationalFailure(message: "this is an always-on node: it holds no keys and cannot read or write")
         }
-        let secret = try passphrase.read()
+        let secret = try read()
         defer { secret.wipe() }
         let derived = try Identity.derive(passphrase: secret, domain: domain, deviceID: config.device)
         guard derived.databaseID == database.databaseID else {

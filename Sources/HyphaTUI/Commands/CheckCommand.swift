@@ -86,11 +86,6 @@ enum RepairSync {
         }
         Task.detached { _ = try? await runtime.start() }
         _ = done.wait(timeout: .now() + timeout)
-        let stopped = DispatchSemaphore(value: 0)
-        Task.detached {
-            await runtime.stop()
-            stopped.signal()
-        }
-        stopped.wait()
+        try? Blocking.run { await runtime.stop() }
     }
 }

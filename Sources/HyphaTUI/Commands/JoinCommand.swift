@@ -46,10 +46,11 @@ struct JoinCommand: ParsableCommand {
         EventPrinter.emit(json: json, text: "database \(keys.databaseID.hex); node \(Sanitise.forTerminal(config.nodeName)) in \(directory.url.path)",
                           object: ["event": "node", "database": keys.databaseID.hex, "node": config.nodeName,
                                    "dataDirectory": directory.url.path])
-        let runtime = NodeRuntime(config: config, database: database, keys: keys,
-                                  options: .command(config: config, listen: listen, peers: peers, writable: false))
+        let host = try NodeHost(directory: directory, config: config, database: database, keys: keys,
+                                options: .command(config: config, listen: listen, peers: peers, writable: false))
+        let runtime = host.current
         let selfAuthorise = self.selfAuthorise, json = self.json
-        NodeRunner.run(runtime, json: json, afterStart: {
+        NodeRunner.run(host, json: json, afterStart: {
             if selfAuthorise {
                 try runtime.authoriseSelf()
                 EventPrinter.emit(json: json, text: "authorised this node with the passphrase (no other node approved it)",

@@ -54,8 +54,8 @@ struct ServeCommand: ParsableCommand {
         let peers = try network.peerAddresses(directory: session.directory, config: &config)
         let writable = try session.keys?.device.map { try session.database.status(of: $0.publicKey) == .authorised } ?? false
         FileDescriptorLimit.raiseToHardLimit()   // one descriptor per connection
-        let runtime = NodeRuntime(config: config, database: session.database, keys: session.keys,
-                                  options: .command(config: config, listen: listen, peers: peers, writable: writable))
-        NodeRunner.run(runtime, json: json)
+        let host = try NodeHost(directory: session.directory, config: config, database: session.database, keys: session.keys,
+                                options: .command(config: config, listen: listen, peers: peers, writable: writable))
+        NodeRunner.run(host, json: json)
     }
 }
