@@ -95,11 +95,10 @@ extension HyphaDatabase {
     public func follow(into successor: HyphaDatabase, name: String) throws -> Int {
         let (device, succession) = try withUnlockedKeys { old -> (PublicKey, MembershipOperation.Succession) in
             guard let device = old.device?.publicKey else { throw NodeError.notWritable }
-            let record = try writer.read { db in
-                try MembershipState.load(db).successions.first { $0.succession.successor == successor.databaseID }
+            guard let record = try self.succession(to: successor.databaseID) else {
+                throw NodeError.invalidKey("this database has no succession to \(successor.databaseID.shortHex)…")
             }
-            guard let record else { throw NodeError.invalidKey("this database has no succession to \(successor.databaseID.shortHex)…") }
-            return (device, record.succession)
+            return (device, record)
         }
         try successor.withUnlockedKeys { new in
             guard let own = new.device?.publicKey else { throw NodeError.notWritable }
@@ -181,8 +180,8 @@ extension HyphaDatabase {
         let writers = try writerKeys(db)
         var changes: [Change] = []
         for key in try String.fetchAll(db, sql: "SELECT key FROM view_entries WHERE live > 0 ORDER BY key") {
-            for head in try ViewRegister.heads(db, key: key).sorted(by: { ($0.writerID, $0.index) < ($1.writerID, $1.index) }) {
-                guard let writer = writers[head.writerID] else { continue }
+            let heads = try ViewRegister.heads(db, key: key).compactMap { head in writers[head.writerID].map { (head, $0) } }
+            for (head, writer) in heads.sorted(by: { ($0.1, $0.0.index) < ($1.1, $1.0.index) }) {   // writer key bytes, position
                 if head.tombstone {
                     changes.append(.delete(key: key, replaces: []))
                 } else if let value = try decryptValue(db, writerID: head.writerID, writerKey: writer, index: head.index, dataKey: dataKey) {
