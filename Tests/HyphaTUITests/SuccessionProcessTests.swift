@@ -184,3 +184,57 @@ import Testing
         }
     }
 }
+
+/// What `rekey` and `follow` refuse, each with one line and nothing changed.
+@Suite(.serialized) struct SuccessionRefusalTests {
+    /// Exit 1 with one error line containing `text` (progress lines before it aside).
+    static func isOneLine(_ result: HyphaProcess.Result, _ text: String) -> Bool {
+        let errors = result.stderrLines.filter { $0.hasPrefix("hypha: ") }
+        return result.status == 1 && errors.count == 1 && errors[0].contains(text)
+            && result.stderrLines.allSatisfy { $0.hasPrefix("hypha: ") || $0.hasPrefix("fetching the successor: ") }
+    }
+
+    @Test func rekeyAndFollowRefuseWhatTheyCannotDo() throws {
+        let origin = try NodeFixture(name: "a")
+        let a = DataDir(origin, name: "a")
+        let newFile = origin.temp.file("new", SuccessionProcessTests.newWords.joined(separator: " ") + "\n")
+        let sameFile = origin.passphraseFile
+
+        // Nothing to follow yet.
+        #expect(Self.isOneLine(try a.run(["follow", "--passphrase-file", newFile, "--old-passphrase-file", sameFile]), "has not moved"))
+        // The same passphrase and domain derive the same database.
+        #expect(Self.isOneLine(try a.run(["rekey", "--new-passphrase-file", sameFile]), "derive this same database"))
+        // Beside a running node.
+        let node = try origin.serve()
+        _ = try node.listeningAddress()
+        #expect(Self.isOneLine(try a.run(["rekey", "--new-passphrase-file", newFile]), "a node is running on this data directory"))
+
+        // B joins, then A changes the passphrase; B hears of it from A's kept predecessor.
+        let b = DataDir("b", path: origin.temp.path("b"), passphraseFile: origin.passphraseFile)
+        let bNode = try Processes.join("b", path: b.path, passphraseFile: origin.passphraseFile,
+                                       peers: [try node.listeningAddress()], listen: true, selfAuthorise: true)
+        try bNode.waitFor(event: "selfAuthorised")
+        let bAddress = try bNode.listeningAddress()
+        node.stop()
+        node.process.waitUntilExit()
+        #expect(try a.run(["rekey", "--new-passphrase-file", newFile]).status == 0)
+        let aAgain = try Processes.serve(DataDir("a", path: a.path, passphraseFile: newFile), peers: [bAddress])
+        try bNode.waitFor(event: "succession")
+        bNode.stop()
+        bNode.process.waitUntilExit()
+        aAgain.stop()
+        aAgain.process.waitUntilExit()
+
+        // A passphrase that derives no successor, and a successor no peer serves (A is stopped).
+        let wrong = try b.run(["follow", "--passphrase-file", origin.temp.file("wrong", SuccessionProcessTests.thiefWords.joined(separator: " ") + "\n"),
+                               "--old-passphrase-file", sameFile])
+        #expect(Self.isOneLine(wrong, "which is not a successor of this database"), "\(wrong.stderr)")
+        let unreachable = try b.run(["follow", "--passphrase-file", newFile, "--old-passphrase-file", sameFile, "--timeout", "2"])
+        #expect(Self.isOneLine(unreachable, "before the timeout"), "\(unreachable.stderr)")
+        let config = try DataDirectory(URL(fileURLWithPath: b.path)).loadConfig()
+        let oldDatabase = try origin.config.predecessors?.first
+        #expect(config.database == oldDatabase && config.predecessors == nil)
+        #expect(!FileManager.default.fileExists(atPath: b.path + "/predecessor-" + config.database + ".sqlite"),
+                "a failed follow leaves the directory as it was")
+    }
+}

@@ -137,7 +137,7 @@ public enum FollowFailure: UserFacingError, Equatable {
         case .noPeers:
             return "the successor's state is not here yet: give a peer to fetch it from (--peer HOST:PORT)"
         case let .timedOut(have, of, peers):
-            return "fetched \(have) of the successor's \(of) first entries from \(peers.joined(separator: ", ")) before the timeout: is a peer that has it running?"
+            return "fetched \(have) of the successor's first \(of) blocks from \(peers.joined(separator: ", ")) before the timeout: is a peer that has it running?"
         }
     }
 }
