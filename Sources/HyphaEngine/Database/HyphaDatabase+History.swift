@@ -52,18 +52,7 @@ extension HyphaDatabase {
     /// in key order after `after`.
     public func deletedKeys(prefix: String = "", after: String? = nil, limit: Int = 100) throws -> [String] {
         try writer.read { db in
-            var sql = "SELECT key FROM view_entries WHERE live = 0"
-            var arguments: StatementArguments = []
-            if !prefix.isEmpty {
-                sql += " AND key >= ? AND key < ?"
-                arguments += [prefix, prefix + "\u{10FFFF}"]
-            }
-            if let after {
-                sql += " AND key > ?"
-                arguments += [after]
-            }
-            sql += " ORDER BY key LIMIT ?"
-            arguments += [limit]
+            let (sql, arguments) = Self.keyPage("SELECT key FROM view_entries WHERE live = 0", prefix: prefix, after: after, limit: limit)
             return try String.fetchAll(db, sql: sql, arguments: arguments)
         }
     }

@@ -38,18 +38,8 @@ extension HyphaDatabase {
 
     private func list(prefix: String, after: String?, limit: Int, dataKey: SecureBytes?) throws -> [EntrySummary] {
         try writer.read { db in
-            var sql = "SELECT key, heads, winner_writer, winner_idx, winner_tombstone, ts FROM view_entries WHERE live > 0"
-            var arguments: StatementArguments = []
-            if !prefix.isEmpty {
-                sql += " AND key >= ? AND key < ?"
-                arguments += [prefix, prefix + "\u{10FFFF}"]
-            }
-            if let after {
-                sql += " AND key > ?"
-                arguments += [after]
-            }
-            sql += " ORDER BY key LIMIT ?"
-            arguments += [limit]
+            let (sql, arguments) = Self.keyPage("SELECT key, heads, winner_writer, winner_idx, winner_tombstone, ts FROM view_entries WHERE live > 0",
+                                                prefix: prefix, after: after, limit: limit)
             let writers = dataKey == nil ? [:] : try writerKeys(db)
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 var value: [UInt8]?
@@ -199,5 +189,23 @@ extension HyphaDatabase {
             throw StoreError.corrupt("entry \(index) of \(writerKey.shortHex) no longer decrypts")
         }
         return payload.value
+    }
+
+    /// `query` (which ends in a WHERE clause on `view_entries`) narrowed to keys starting with
+    /// `prefix` and after `after`, in key order, at most `limit`.
+    static func keyPage(_ query: String, prefix: String, after: String?, limit: Int) -> (String, StatementArguments) {
+        var sql = query
+        var arguments: StatementArguments = []
+        if !prefix.isEmpty {
+            sql += " AND key >= ? AND key < ?"
+            arguments += [prefix, prefix + "\u{10FFFF}"]
+        }
+        if let after {
+            sql += " AND key > ?"
+            arguments += [after]
+        }
+        sql += " ORDER BY key LIMIT ?"
+        arguments += [limit]
+        return (sql, arguments)
     }
 }

@@ -29,11 +29,7 @@ public enum NodeSuccession {
             try? removeLeftover(at: path)
             throw error
         }
-        successor.lock()
-        try successor.close()
-        current.lock()
-        try current.close()
-        try directory.moveToSuccessor(newKeys.databaseID, domain: record.domain, deviceKey: newKeys.device?.publicKey, config: &config)
+        try moveTo(successor, from: current, domain: record.domain, newKeys: newKeys, directory: directory, config: &config)
         return record
     }
 
@@ -61,11 +57,7 @@ public enum NodeSuccession {
                                   timeout: timeout, progress: progress)
             let carried = try current.follow(into: successor, name: config.nodeName)
             progress(.carriedOver(carried))
-            successor.lock()
-            try successor.close()
-            current.lock()
-            try current.close()
-            try directory.moveToSuccessor(newKeys.databaseID, domain: record.domain, deviceKey: newKeys.device?.publicKey, config: &config)
+            try moveTo(successor, from: current, domain: record.domain, newKeys: newKeys, directory: directory, config: &config)
             return carried
         } catch {
             try? successor.close()
@@ -114,6 +106,16 @@ public enum NodeSuccession {
             }
             try await Task.sleep(for: .milliseconds(50))   // polls the condition; the fetch runs on the runtime
         }
+    }
+
+    /// Closes both databases and makes the successor the directory's current one.
+    private static func moveTo(_ successor: HyphaDatabase, from current: HyphaDatabase, domain: String, newKeys: IdentityKeys,
+                               directory: DataDirectory, config: inout NodeConfig) throws {
+        successor.lock()
+        try successor.close()
+        current.lock()
+        try current.close()
+        try directory.moveToSuccessor(newKeys.databaseID, domain: domain, deviceKey: newKeys.device?.publicKey, config: &config)
     }
 
     private static func removeLeftover(at path: String) throws {

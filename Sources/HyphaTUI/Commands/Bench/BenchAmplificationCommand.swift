@@ -33,12 +33,8 @@ struct BenchAmplificationCommand: ParsableCommand {
         let fixture = try BenchFixture(name: "amplification")
         defer { fixture.remove() }
         let databaseID = fixture.keys.databaseID
-        let relay = try ChildNode(arguments: ["serve", "--always-on", "--database", databaseID.hex, "--name", "relay",
-                                              "--data-dir", fixture.directory.appendingPathComponent("relay").path,
-                                              "--listen", "127.0.0.1:0"], environment: [:], executable: relayBinary)
+        let (relay, address) = try fixture.startRelay(executable: relayBinary)
         defer { relay.stop() }
-        let listening = try relay.wait(timeout: 30) { $0["event"] as? String == "listening" }
-        let address = try PeerAddress(parsing: listening.event.object["address"] as? String ?? "")
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         let connected = Mutex(0)

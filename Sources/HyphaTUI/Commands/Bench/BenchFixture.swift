@@ -14,6 +14,21 @@ struct BenchFixture {
         keys = try Identity.keys(fromMaster: master, domain: "bench.example", deviceID: DeviceID(1))
     }
 
+    /// An always-on relay of the fixture's database in a child process (`executable`: another
+    /// build's binary, for before/after comparisons), and the address it listens on.
+    func startRelay(executable: String?) throws -> (relay: ChildNode, address: PeerAddress) {
+        let relay = try ChildNode(arguments: ["serve", "--always-on", "--database", keys.databaseID.hex, "--name", "relay",
+                                              "--data-dir", directory.appendingPathComponent("relay").path,
+                                              "--listen", "127.0.0.1:0"], environment: [:], executable: executable)
+        do {
+            let listening = try relay.wait(timeout: 30) { $0["event"] as? String == "listening" }
+            return (relay, try PeerAddress(parsing: listening.event.object["address"] as? String ?? ""))
+        } catch {
+            relay.stop()
+            throw error
+        }
+    }
+
     /// A new origin database in the fixture directory.
     func originDatabase(file: String = "origin.sqlite") throws -> HyphaDatabase {
         let database = try HyphaDatabase.open(path: directory.appendingPathComponent(file).path, databaseID: keys.databaseID)
