@@ -236,5 +236,13 @@ import Testing
         #expect(config.database == oldDatabase && config.predecessors == nil)
         #expect(!FileManager.default.fileExists(atPath: b.path + "/predecessor-" + config.database + ".sqlite"),
                 "a failed follow leaves the directory as it was")
+
+        // A keeps the old database until the person removes it.
+        let old = try #require(oldDatabase)
+        let kept = try #require(try a.json(["predecessors"]) as? [[String: Any]])
+        #expect(kept.map { $0["database"] as? String } == [old] && kept.first?["present"] as? Bool == true)
+        #expect(try a.run(["predecessors", "--remove", String(old.prefix(8))]).status == 0)
+        #expect(try (a.json(["predecessors"]) as? [[String: Any]])?.isEmpty == true)
+        #expect(!FileManager.default.fileExists(atPath: a.path + "/predecessor-\(old).sqlite"))
     }
 }

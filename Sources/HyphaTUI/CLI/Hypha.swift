@@ -18,7 +18,7 @@ struct Hypha: ParsableCommand {
             NewCommand.self, IdCommand.self, PutCommand.self, GetCommand.self, DeleteCommand.self, ListCommand.self,
             ImportCommand.self, ExportCommand.self, NodesCommand.self, RevokeCommand.self, LogCommand.self, CheckCommand.self,
             ServeCommand.self, JoinCommand.self, RequestsCommand.self, AuthoriseCommand.self, DenyCommand.self, PeersCommand.self,
-            WatchCommand.self, HistoryCommand.self, RestoreCommand.self, RekeyCommand.self, FollowCommand.self, BenchCommand.self,
+            WatchCommand.self, HistoryCommand.self, RestoreCommand.self, RekeyCommand.self, FollowCommand.self, PredecessorsCommand.self, BenchCommand.self,
         ]
     )
 
