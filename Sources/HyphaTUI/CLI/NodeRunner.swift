@@ -94,11 +94,7 @@ enum EventPrinter {
         case let .notice(text):
             emit(json: json, text: Sanitise.forTerminal(text, limit: 300), object: ["event": "notice", "message": text])
         case let .succession(status):
-            let candidates = status.candidates.map { "\($0.successor.shortHex)… (\($0.day), from \(Sanitise.forTerminal($0.by)))" }
-            let text = status.isConflicting
-                ? "conflicting successions: this database may be compromised (\(candidates.joined(separator: "; "))): follow the one whose passphrase is yours with `hypha follow`"
-                : "this database moved to a new passphrase on \(status.candidates[0].day) (from \(Sanitise.forTerminal(status.candidates[0].by))): follow it with `hypha follow`"
-            emit(json: json, text: text, object: ["event": "succession", "conflicting": status.isConflicting,
+            emit(json: json, text: SuccessionText.line(status), object: ["event": "succession", "conflicting": status.isConflicting,
                                                   "successors": status.candidates.map { $0.successor.hex }])
         }
     }
@@ -109,5 +105,15 @@ enum EventPrinter {
         } else {
             Output.line(text)
         }
+    }
+}
+
+/// How the command line tells a succession (serve, join, nodes).
+enum SuccessionText {
+    static func line(_ status: SuccessionStatus) -> String {
+        let candidates = status.candidates.map { "\($0.successor.shortHex)… (\($0.day), from \(Sanitise.forTerminal($0.by)))" }
+        return status.isConflicting
+            ? "conflicting successions: this database may be compromised (\(candidates.joined(separator: "; "))): follow the one whose passphrase is yours with `hypha follow`"
+            : "this database moved to a new passphrase on \(status.candidates[0].day) (from \(Sanitise.forTerminal(status.candidates[0].by))): follow it with `hypha follow`"
     }
 }

@@ -26,6 +26,9 @@ struct NodesCommand: ParsableCommand {
             })
             return
         }
+        if let status = try? session.database.successionStatus(), !status.candidates.isEmpty {
+            Output.note(SuccessionText.line(status))
+        }
         Output.line("NAME\tKEY\tSTATUS\tADDED BY\tENTRIES")
         for w in writers {
             let name = Sanitise.forTerminal(w.name ?? "(no name)") + (w.key == local ? " (this node)" : "")
