@@ -64,22 +64,7 @@ scene_main() {
   stop_app
 }
 
-# Background nodes: bg NAME ARGS… runs `hypha ARGS… --json` with the test passphrase, its events
-# in $E2E_WORK/NAME.out; bg_wait NAME TEXT waits for TEXT there; bg_stop NAME stops it.
-bg() {
-  local name=$1
-  shift
-  HYPHA_PASSPHRASE_FILE="$PASSPHRASE_FILE" "$HYPHA" "$@" --json >"$E2E_WORK/$name.out" 2>&1 &
-  echo $! >"$E2E_WORK/$name.pid"
-}
-bg_wait() {
-  local deadline=$(( $(date +%s) + ${3:-20} ))
-  while ! grep -qF -- "$2" "$E2E_WORK/$1.out" 2>/dev/null; do
-    [ "$(date +%s)" -lt "$deadline" ] || { echo "no '$2' from $1"; cat "$E2E_WORK/$1.out"; return 1; }
-    sleep 0.05
-  done
-}
-bg_stop() { kill "$(cat "$E2E_WORK/$1.pid")" 2>/dev/null; wait "$(cat "$E2E_WORK/$1.pid")" 2>/dev/null; }
+# Background nodes (bg, bg_wait, bg_stop) come from scripts/e2e/lib.sh.
 
 # A second writer ("desktop"), signed in with the passphrase.
 make_desktop() {

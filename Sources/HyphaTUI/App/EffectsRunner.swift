@@ -361,11 +361,12 @@ final class EffectsRunner: @unchecked Sendable {
             newKeys.wipe()
             return [.successionFailed(NodeError.locked.description)]
         }
-        backend.shutdown()
+        backend.shutdown()   // its runtime locks the database as it stops: the succession needs the old keys again
         if let observer { database.removeObserver(observer) }
         observer = nil
         let notice: String
         do {
+            try database.unlock(oldKeys)
             notice = try move(&config)
         } catch {
             return reopen(keys: [oldKeys, newKeys], failure: SuccessionSteps.describe(error))
