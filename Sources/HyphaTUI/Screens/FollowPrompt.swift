@@ -106,7 +106,7 @@ enum FollowPrompt {
             return "Conflicting successions: this database may be compromised. F to choose which to follow."
         }
         let candidate = news.candidates[0]
-        return "This database moved to a new passphrase on \(candidate.day) (from \(candidate.by)): F to follow."
+        return "Moved to a new passphrase on \(candidate.day) (from \(candidate.by)): F to follow."
     }
 
     static func render(_ prompt: FollowPromptState, model: AppModel, in area: Rect, into buffer: inout Buffer, theme: Theme) {
