@@ -70,7 +70,7 @@ check "a word that does not match is refused" wait_for "does not match. Esc show
 keys BTab BTab BTab C-u
 type_text "${WORDS[$(echo "$POSITIONS" | head -1)]}"
 keys Enter
-check "the passphrase changes" wait_for "Passphrase changed: this database is now" 30
+check "the passphrase changes" wait_for "Passphrase changed: the database is now" 30
 NEW_DATABASE=$("$HYPHA" id --domain example.org --passphrase-file "$NEW_FILE")
 check "the notice names the new database" wait_for "is now ${NEW_DATABASE:0:8}…" 5
 check "the status bar shows the new database" wait_for "hypha ${NEW_DATABASE:0:8}…" 5

@@ -48,12 +48,13 @@ enum SuccessionSteps {
         return (peers, NodeRuntime.Options.command(config: config, listen: nil, peers: peers, writable: false).network)
     }
 
+    /// The notices once the node runs on the successor (one 80-column line each).
     static func rekeyed(_ successor: DatabaseID, from old: DatabaseID) -> String {
-        "Passphrase changed: this database is now \(successor.shortHex)…; the old one, \(old.shortHex)…, is read-only history."
+        "Passphrase changed: the database is now \(successor.shortHex)… (\(old.shortHex)… kept read-only)."
     }
 
     static func followed(_ successor: DatabaseID, carried: Int) -> String {
-        "Following database \(successor.shortHex)…: this node writes there; \(carried) write\(carried == 1 ? "" : "s") made here meanwhile carried over."
+        "Following database \(successor.shortHex)… (writable); \(carried) late write\(carried == 1 ? "" : "s") carried over."
     }
 
     /// One line for a failed succession; never repeats the passphrase.
