@@ -103,7 +103,7 @@ enum FollowPrompt {
     /// The line under the status bar while the database has moved.
     static func bannerText(_ news: SuccessionNews) -> String {
         if news.isConflicting {
-            return "Conflicting successions: this database may be compromised. F to choose which to follow."
+            return "Conflicting successions: this database may be compromised. F to choose."
         }
         let candidate = news.candidates[0]
         return "Moved to a new passphrase on \(candidate.day) (from \(candidate.by)): F to follow."
