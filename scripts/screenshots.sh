@@ -6,7 +6,7 @@
 #   scripts/screenshots.sh            every scene that this build can show
 #   scripts/screenshots.sh main       only the named scenes
 #
-# The conflict, authorise, peers, history and reconnect scenes run other real nodes in the
+# The conflict, authorise, peers, history, follow and reconnect scenes run other real nodes in the
 # background (`hypha join`, `hypha serve`) next to the app. The reconnect scene saves a peer
 # that then goes down in the node's config, so it runs last.
 set -uo pipefail
@@ -64,22 +64,7 @@ scene_main() {
   stop_app
 }
 
-# Background nodes: bg NAME ARGS… runs `hypha ARGS… --json` with the test passphrase, its events
-# in $E2E_WORK/NAME.out; bg_wait NAME TEXT waits for TEXT there; bg_stop NAME stops it.
-bg() {
-  local name=$1
-  shift
-  HYPHA_PASSPHRASE_FILE="$PASSPHRASE_FILE" "$HYPHA" "$@" --json >"$E2E_WORK/$name.out" 2>&1 &
-  echo $! >"$E2E_WORK/$name.pid"
-}
-bg_wait() {
-  local deadline=$(( $(date +%s) + ${3:-20} ))
-  while ! grep -qF -- "$2" "$E2E_WORK/$1.out" 2>/dev/null; do
-    [ "$(date +%s)" -lt "$deadline" ] || { echo "no '$2' from $1"; cat "$E2E_WORK/$1.out"; return 1; }
-    sleep 0.05
-  done
-}
-bg_stop() { kill "$(cat "$E2E_WORK/$1.pid")" 2>/dev/null; wait "$(cat "$E2E_WORK/$1.pid")" 2>/dev/null; }
+# Background nodes (bg, bg_wait, bg_stop) come from scripts/e2e/lib.sh.
 
 # A second writer ("desktop"), signed in with the passphrase.
 make_desktop() {
@@ -212,6 +197,37 @@ scene_history() {
   stop_app
 }
 
+# The follow prompt: the desktop changed the passphrase (`hypha rekey`) while the laptop was
+# away; the laptop's app hears of it from the desktop, which serves the old database too.
+scene_follow() {
+  local a="$E2E_WORK/follow-desktop" b="$E2E_WORK/follow-laptop" new="$E2E_WORK/follow-new" port status=1
+  printf '%s\n' "yodel zippy backspace earphone handiwork supernova gallantly cardboard" >"$new"
+  [ -s "$PASSPHRASE_FILE" ] || printf '%s\n' "$PASSPHRASE" >"$PASSPHRASE_FILE"
+  "$HYPHA" new --data-dir "$a" --domain example.org --name desktop --passphrase-file "$PASSPHRASE_FILE" >/dev/null || return 1
+  local put="put --data-dir $a --passphrase-file $PASSPHRASE_FILE"
+  "$HYPHA" $put "journal/2026-11-20" "Walked to the harbour; the ferry was late again."
+  "$HYPHA" $put "people/Jørgen" "Jørgen Nørgaard — bike repair, Thursdays"
+  "$HYPHA" $put "todo/week" "renew passport"
+  port=$(free_port)
+  bg follow-a serve --data-dir "$a" --listen "127.0.0.1:$port"
+  bg_wait follow-a listening || return 1
+  bg follow-b join --domain example.org --data-dir "$b" --name laptop --self-authorise --peer "127.0.0.1:$port"
+  bg_wait follow-b selfAuthorised && bg_wait follow-b synced || return 1
+  bg_stop follow-b; bg_stop follow-a
+  "$HYPHA" rekey --data-dir "$a" --passphrase-file "$PASSPHRASE_FILE" --new-passphrase-file "$new" >/dev/null || return 1
+  "$HYPHA" put --data-dir "$b" --passphrase-file "$PASSPHRASE_FILE" "todo/today" "book the ferry"
+  BG_PASSPHRASE_FILE="$new" bg follow-a2 serve --data-dir "$a" --listen "127.0.0.1:$port"
+  bg_wait follow-a2 listening || return 1
+  start_app_in "$b"
+  if unlock && wait_for "Follow the new passphrase" 30; then
+    type_text "$(cat "$new")"
+    wait_for "8 words" 5 && shot follow && status=0
+  fi
+  bg_stop follow-a2
+  stop_app
+  return $status
+}
+
 # A saved peer (the desktop, given with --peer) goes down: the peers pane counts down to the
 # next attempt, while the relay dialled in stays synced.
 scene_reconnect() {
@@ -239,7 +255,7 @@ scene_reconnect() {
   return $status
 }
 
-scenes=${*:-"welcome unlock main conflict authorise peers history reconnect"}
+scenes=${*:-"welcome unlock main conflict authorise peers history follow reconnect"}
 for scene in $scenes; do
   if ! "scene_$scene"; then
     echo "scene $scene failed"

@@ -351,7 +351,7 @@ import Widgets
         │    │   Home End       first / last entry                               │     │
         │    │   /              search keys and values (Enter keeps, Esc clears) │     │
         │    │   a              add an entry                                     │     │
-        └────└────────────────────────────────────────────────────── 1-20 of 63 ─┘─ 2 ─┘
+        └────└────────────────────────────────────────────────────── 1-20 of 69 ─┘─ 2 ─┘
         ↑↓ scroll  Esc close
         """, "help")
         // No help line is cut: none of the overlay's rows ends in "…".

@@ -24,6 +24,10 @@ tm() { tmux -L "$E2E_SOCKET" -f /dev/null "$@"; }
 
 e2e_cleanup() {
   tm kill-server >/dev/null 2>&1
+  # Background nodes started with bg (each by its own pid).
+  for pidfile in "$E2E_WORK"/*.pid; do
+    [ -e "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null
+  done
   rm -rf "$E2E_WORK"
 }
 trap e2e_cleanup EXIT
@@ -208,4 +212,27 @@ wait_until_file() {
         sleep 0.1; waited=$((waited + 1))
         [ "$waited" -ge $((limit * 10)) ] && return 1
     done
+}
+
+# Background nodes: bg NAME ARGS… runs `hypha ARGS… --json` with the passphrase in
+# $BG_PASSPHRASE_FILE (default: the test passphrase), its events in $E2E_WORK/NAME.out;
+# bg_wait NAME TEXT [TIMEOUT] waits for TEXT there; bg_stop NAME stops it and waits for it.
+bg() {
+  local name=$1
+  shift
+  HYPHA_PASSPHRASE_FILE="${BG_PASSPHRASE_FILE:-$PASSPHRASE_FILE}" "$HYPHA" "$@" --json >"$E2E_WORK/$name.out" 2>&1 &
+  echo $! >"$E2E_WORK/$name.pid"
+}
+bg_wait() {
+  local deadline=$(( $(date +%s) + ${3:-20} ))
+  while ! grep -qF -- "$2" "$E2E_WORK/$1.out" 2>/dev/null; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "no '$2' from $1"; cat "$E2E_WORK/$1.out"; return 1; }
+    sleep 0.05
+  done
+}
+bg_stop() {
+  [ -e "$E2E_WORK/$1.pid" ] || return 0
+  kill "$(cat "$E2E_WORK/$1.pid")" 2>/dev/null
+  wait "$(cat "$E2E_WORK/$1.pid")" 2>/dev/null
+  rm -f "$E2E_WORK/$1.pid"
 }

@@ -125,9 +125,32 @@ public enum NodeSuccession {
     }
 }
 
+extension NodeSuccession {
+    /// Derives the keys of the successor a new passphrase belongs to (each candidate names its
+    /// domain, so one derivation per distinct domain); with conflicting successions this is
+    /// how the person chooses: the passphrase that is theirs. Refuses a passphrase that
+    /// derives none of them (`FollowFailure.derivesNoSuccessor`, naming what it derives and
+    /// the successors, node names sanitised).
+    public static func successorKeys(status: SuccessionStatus, passphrase: SecureBytes, device: DeviceID?) throws -> IdentityKeys {
+        var tried: [DatabaseID] = []
+        for domain in Set(status.candidates.map(\.domain)).sorted() {
+            let keys = try Identity.derive(passphrase: passphrase, domain: domain, deviceID: device)
+            if status.candidates.contains(where: { $0.successor == keys.databaseID }) { return keys }
+            tried.append(keys.databaseID)
+            keys.wipe()
+        }
+        let known = status.candidates.map {
+            "\($0.successor.shortHex)… (domain \(Sanitise.forTerminal($0.domain, limit: 80)), \($0.day), from \(Sanitise.forTerminal($0.by, limit: 40)))"
+        }
+        throw FollowFailure.derivesNoSuccessor(derived: tried, known: known)
+    }
+}
+
 /// Why following a succession did not happen.
 public enum FollowFailure: UserFacingError, Equatable {
     case notASuccessor(derived: DatabaseID, known: [String])
+    /// The new passphrase derives none of the successors (with each candidate's domain).
+    case derivesNoSuccessor(derived: [DatabaseID], known: [String])
     case noPeers
     case timedOut(have: UInt64, of: UInt64, peers: [String])
 
@@ -136,6 +159,9 @@ public enum FollowFailure: UserFacingError, Equatable {
         case let .notASuccessor(derived, known):
             let list = known.isEmpty ? "this database has not moved" : "its successors: \(known.joined(separator: ", "))"
             return "the new passphrase derives database \(derived.shortHex)…, which does not succeed this one (\(list))"
+        case let .derivesNoSuccessor(derived, known):
+            let list = known.isEmpty ? "this database has not moved" : "successors: \(known.joined(separator: "; "))"
+            return "the new passphrase derives \(derived.map { "\($0.shortHex)…" }.joined(separator: ", ")), which is not a successor of this database (\(list))"
         case .noPeers:
             return "the successor's state is not here yet: give a peer to fetch it from (--peer HOST:PORT)"
         case let .timedOut(have, of, peers):

@@ -37,6 +37,8 @@ struct AppModel: Equatable {
         case let .main(state):
             // The authorise alert's "keys work in a moment" note must go when the moment ends.
             if let modal = state.modal, case .authorise = modal.purpose, now - modal.openedAt < MainScreen.alertGrace + 0.5 { return true }
+            // The spinners of a change of passphrase or a follow.
+            if state.changePassphrase?.isAnimating == true || state.followPrompt?.isWorking == true { return true }
             // Retry countdowns in the peers pane.
             return state.peers.contains { if case .retrying = $0.state { return true } else { return false } }
         case .welcome, .failed: return false

@@ -37,6 +37,17 @@ enum Command: Sendable, Equatable {
     case revoke(writer: String, name: String)
     /// Deletes this database's data from the device (only after it was revoked).
     case removeLocalData
+    /// What this database knows of its succession (answered with `successionLoaded`).
+    case loadSuccession
+    /// Changes the passphrase: derives the new keys (with `domain`), makes the successor from
+    /// this database's state (`NodeSuccession.rekey`) and opens the node on it.
+    case changePassphrase(domain: String, passphrase: SecretText)
+    /// Follows this database's succession with the new passphrase (`NodeSuccession.follow`,
+    /// from the configured peers) and opens the node on the successor.
+    case follow(passphrase: SecretText)
+    /// Stops a follow that is still fetching the successor. Not queued: it reaches the running
+    /// follow at once.
+    case cancelFollow
     /// Wipes the keys and forgets decrypted data (idle lock).
     case lock
     case quit

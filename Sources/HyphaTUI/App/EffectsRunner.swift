@@ -22,6 +22,8 @@ final class EffectsRunner: @unchecked Sendable {
     /// The entry-index generation of the last command submitted: queued reads for older
     /// generations (a filter typed quickly) are skipped instead of run for nothing.
     private let latestGeneration = Mutex(0)
+    /// A follow fetching the successor: Esc (and quitting) cancel it from the main queue.
+    private let following = CancellableRun()
 
     init(directory: DataDirectory, backend: any NodeBackend, environment: [String: String],
          post: @escaping @Sendable (Message) -> Void) {
@@ -41,6 +43,15 @@ final class EffectsRunner: @unchecked Sendable {
 
     /// Runs `command` on the effects queue; its results arrive through `post`.
     func submit(_ command: Command) {
+        switch command {
+        case .cancelFollow:
+            following.cancel()
+            return
+        case .follow:
+            following.reset()
+        default:
+            break
+        }
         let generation = command.indexGeneration
         if let generation { latestGeneration.withLock { $0 = generation } }
         queue.async {
@@ -49,8 +60,10 @@ final class EffectsRunner: @unchecked Sendable {
         }
     }
 
-    /// Locks and wipes the keys before the process exits (waits for running commands).
+    /// Locks and wipes the keys before the process exits (waits for running commands; a
+    /// follow still fetching is stopped first).
     func shutdown() {
+        following.cancel()
         queue.sync { wipeKeys() }
     }
 
@@ -135,6 +148,15 @@ final class EffectsRunner: @unchecked Sendable {
             }
         case .removeLocalData:
             return [.localDataRemoved(failure: removeLocalData())]
+        case .loadSuccession:
+            return reading { db in [.successionLoaded(SuccessionNews.from(try db.successionStatus()))] }
+        case let .changePassphrase(domain, secret):
+            return changePassphrase(domain: domain, secret: secret)
+        case let .follow(secret):
+            return follow(secret)
+        case .cancelFollow:
+            following.cancel()
+            return []
         case .lock:
             wipeKeys()
             return [.locked]
@@ -192,7 +214,7 @@ final class EffectsRunner: @unchecked Sendable {
             positions.shuffle()
             return [.passphraseGenerated(words: words, confirm: positions.prefix(3).sorted())]
         } catch {
-            return [.createFailed(Self.describe(error))]
+            return [.passphraseGenerationFailed(Self.describe(error))]
         }
     }
 
@@ -266,6 +288,125 @@ final class EffectsRunner: @unchecked Sendable {
         return UnlockedNode(summary: config.map(summary) ?? NodeSummary(databaseID: "", domain: nil, nodeName: "",
                                                                          isAlwaysOn: false, lockAfter: 900),
                             deviceKey: device?.hex ?? "", writable: writable)
+    }
+
+    // MARK: Succession
+
+    /// Changes the passphrase: checks that this node may (an authorised writer of a database
+    /// that has not moved), derives the new keys, then stops the node, makes the successor
+    /// and opens the node on it.
+    private func changePassphrase(domain: String, secret: SecretText) -> [Message] {
+        guard let database, let keys, let config else {
+            secret.wipe()
+            return [.successionFailed(NodeError.locked.description)]
+        }
+        do {
+            try SuccessionSteps.checkMayRekey(database, keys: keys)
+            post(.successionProgress(.derivingKeys))
+            let newKeys = try SuccessionSteps.deriveNewKeys(secret, domain: domain, device: config.device, current: database.databaseID)
+            post(.successionProgress(.copying))
+            let directory = self.directory
+            return moveToSuccessor(newKeys: newKeys) { config in
+                let record = try NodeSuccession.rekey(directory: directory, config: &config, current: database, newKeys: newKeys)
+                return SuccessionSteps.rekeyed(record.successor, from: database.databaseID)
+            }
+        } catch {
+            secret.wipe()
+            return [.successionFailed(Self.describe(error))]
+        }
+    }
+
+    /// Follows the succession: derives the keys of the successor the passphrase belongs to
+    /// (which chooses among conflicting successions), then stops the node, fetches the
+    /// successor from the configured peers with a node of its own (cancellable), carries over
+    /// this device's late writes and opens the node on it.
+    private func follow(_ secret: SecretText) -> [Message] {
+        guard let database, keys != nil, let config else {
+            secret.wipe()
+            return [.successionFailed(NodeError.locked.description)]
+        }
+        do {
+            let status = try database.successionStatus()
+            guard !status.candidates.isEmpty else { throw BackendError(description: "this database has not moved to a new passphrase") }
+            post(.successionProgress(.derivingKeys))
+            let newKeys = try SuccessionSteps.successorKeys(secret, status: status, device: config.device)
+            let (peers, network) = SuccessionSteps.followPeers(saved: (try? directory.loadConfig()) ?? config)
+            let directory = self.directory, post = self.post, following = self.following
+            return moveToSuccessor(newKeys: newKeys) { config in
+                let start = config
+                let (carried, moved) = try following.run {
+                    var config = start
+                    let carried = try await NodeSuccession.follow(directory: directory, config: &config, current: database,
+                                                                  newKeys: newKeys, peers: peers, network: network,
+                                                                  timeout: SuccessionSteps.followTimeout) { progress in
+                        if case let .fetching(have, of) = progress { post(.successionProgress(.fetching(have: have, of: of))) }
+                    }
+                    return (carried, config)
+                }
+                config = moved
+                return SuccessionSteps.followed(newKeys.databaseID, carried: carried)
+            }
+        } catch {
+            secret.wipe()
+            return [.successionFailed(SuccessionSteps.describe(error))]
+        }
+    }
+
+    /// Stops the node (the succession closes the database), runs `move`, which moves the data
+    /// directory to the successor and returns the notice to show, and opens the node on the
+    /// successor with `newKeys`. When `move` fails the node opens again on whatever the
+    /// directory holds (the old database, nothing lost), and the reason is returned.
+    private func moveToSuccessor(newKeys: IdentityKeys, _ move: (inout NodeConfig) throws -> String) -> [Message] {
+        guard let database, let oldKeys = keys, var config else {
+            newKeys.wipe()
+            return [.successionFailed(NodeError.locked.description)]
+        }
+        backend.shutdown()   // its runtime locks the database as it stops: the succession needs the old keys again
+        if let observer { database.removeObserver(observer) }
+        observer = nil
+        let notice: String
+        do {
+            try database.unlock(oldKeys)
+            notice = try move(&config)
+        } catch {
+            return reopen(keys: [oldKeys, newKeys], failure: SuccessionSteps.describe(error))
+        }
+        post(.successionProgress(.reopening))
+        oldKeys.wipe()
+        keys = nil
+        self.database = nil
+        do {
+            let successor = try directory.openDatabase(config: config)
+            try install(OpenNode(directory: directory, config: config, database: successor, keys: newKeys), startBackend: true)
+            return [.movedToSuccessor(unlockedNode(), notice: notice)]
+        } catch {
+            newKeys.wipe()
+            return [.nodeFailed("The new database is in place but could not be opened: \(Self.describe(error))")]
+        }
+    }
+
+    /// After a failed succession: closes the database (it may be half-way) and opens the
+    /// directory's current one again with whichever of `keys` it belongs to.
+    private func reopen(keys candidates: [IdentityKeys], failure: String) -> [Message] {
+        try? database?.close()
+        database = nil
+        keys = nil
+        do {
+            let config = try directory.loadConfig()
+            guard let keys = candidates.first(where: { $0.databaseID == config.databaseID }) else {
+                throw BackendError(description: "the data directory names database \(config.database.prefix(8))…, which neither passphrase derives")
+            }
+            for other in candidates where other !== keys { other.wipe() }
+            let reopened = try directory.openDatabase(config: config)
+            try install(OpenNode(directory: directory, config: config, database: reopened, keys: keys), startBackend: true)
+            if keys === candidates.last {
+                return [.movedToSuccessor(unlockedNode(), notice: failure)]
+            }
+            return [.successionFailed(failure), .backend(.peersChanged), .databaseChanged(membership: true)]
+        } catch {
+            for keys in candidates { keys.wipe() }
+            return [.nodeFailed("\(failure); the node could not be opened again: \(Self.describe(error))")]
+        }
     }
 
     // MARK: Reads and actions

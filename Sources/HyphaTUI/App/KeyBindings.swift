@@ -56,6 +56,13 @@ enum KeyBindings {
         KeyHint("Enter", "answer a pending authorisation request"),
     ]
 
+    static let database: [KeyHint] = [
+        KeyHint("P", "change passphrase: a new database takes over"),
+        KeyHint("", "from this one (asks; other devices follow)"),
+        KeyHint("F", "follow this database to its new passphrase"),
+        KeyHint("", "(once it moved; Esc on the prompt: later)"),
+    ]
+
     static let revoked: [KeyHint] = [
         KeyHint("X", "remove this database from this device (asks)"),
     ]
@@ -86,6 +93,7 @@ enum KeyBindings {
             HelpSection("Detail", detail),
             HelpSection("Nodes", nodes),
             HelpSection("Once this device is revoked", revoked),
+            HelpSection("Passphrase", database),
             HelpSection("History", history),
             HelpSection("Deleted entries", deleted),
             HelpSection("Editor", editor),
@@ -102,6 +110,8 @@ enum KeyBindings {
             return [KeyHint("Enter", "choose"), KeyHint("Esc", "cancel"), KeyHint("Tab", "switch button")]
         }
         if state.help != nil { return [KeyHint("↑↓", "scroll"), KeyHint("Esc", "close")] }
+        if let flow = state.changePassphrase { return ChangePassphrase.hints(flow) }
+        if let prompt = state.followPrompt { return FollowPrompt.hints(prompt) }
         if state.history != nil {
             return [KeyHint("↑↓", "version"), KeyHint("r", "restore"), KeyHint("Esc", "close"), KeyHint("?", "help")]
         }
@@ -109,7 +119,11 @@ enum KeyBindings {
             return [KeyHint("Ctrl-S", "save"), KeyHint("Esc", "close"), KeyHint("Tab", "key/value"), KeyHint("Enter", "new line")]
         }
         if state.filter != nil { return [KeyHint("type", "key or value text"), KeyHint("Enter", "keep"), KeyHint("Esc", "clear")] }
-        let common = [KeyHint("Tab", "pane"), KeyHint("?", "help"), KeyHint("q", "quit")]
+        var common = [KeyHint("Tab", "pane"), KeyHint("?", "help"), KeyHint("q", "quit")]
+        // Once the database moved, following it is the thing to do, wherever the focus is.
+        if state.succession != nil && state.revocation == nil {
+            common = [KeyHint("F", "follow")] + common
+        }
         // A revoked device only reads: the one thing left to do is let its data go.
         if state.revocation != nil { return [KeyHint("X", "remove local data"), KeyHint("/", "filter")] + common }
         switch state.focus {
@@ -124,9 +138,10 @@ enum KeyBindings {
             }
             return [KeyHint("e", "edit"), KeyHint("h", "history"), KeyHint("a", "add")] + common
         case .peers:
-            return [KeyHint("↑↓", "move")] + common
+            return [KeyHint("↑↓", "move"), KeyHint("P", "change passphrase")] + common
         case .nodes:
-            return [KeyHint("↑↓", "move"), KeyHint("r", "revoke"), KeyHint("Enter", "answer request")] + common
+            return [KeyHint("↑↓", "move"), KeyHint("r", "revoke"), KeyHint("Enter", "answer request"),
+                    KeyHint("P", "passphrase")] + common
         }
     }
 }

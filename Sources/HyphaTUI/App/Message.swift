@@ -16,6 +16,7 @@ enum Message: Sendable, Equatable {
     case unlocked(UnlockedNode)
     case unlockFailed(String)
     case passphraseGenerated(words: [String], confirm: [Int])
+    case passphraseGenerationFailed(String)
     case nodeCreated(UnlockedNode)
     case createFailed(String)
     case joinStarted(UnlockedNode)
@@ -44,6 +45,16 @@ enum Message: Sendable, Equatable {
     /// The database changed (a write here, blocks from a peer or another process).
     case databaseChanged(membership: Bool)
     case backend(BackendEvent)
+    /// What this database knows of its succession (nil: it has not moved).
+    case successionLoaded(SuccessionNews?)
+    /// A change of passphrase or a follow is under way.
+    case successionProgress(SuccessionStep)
+    /// A change of passphrase or a follow did not happen: why, in one line. The node runs on
+    /// the database it had.
+    case successionFailed(String)
+    /// The node now runs on the successor database (after a change of passphrase or a follow):
+    /// the main screen starts again on it, with `notice`.
+    case movedToSuccessor(UnlockedNode, notice: String)
     /// A write or backend action finished.
     case actionDone(ActionResult)
     /// Something failed that no screen waits for (a read error): shown briefly.

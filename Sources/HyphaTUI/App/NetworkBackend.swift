@@ -3,12 +3,15 @@ import Foundation
 import HyphaEngine
 import Synchronization
 
-/// The app's node runtime: while the app is open it is a full node (listening, connecting to
-/// saved peers, replicating, relaying, answering authorisation requests).
+/// The app's node: while the app is open it is a full node (listening, connecting to saved
+/// peers, replicating, relaying, answering authorisation requests). It runs a `NodeHost`, so
+/// the predecessors kept in the data directory (after a change of passphrase) are served
+/// beside the current database, read-only: devices that have not followed yet hear of the
+/// succession from this node and their late writes still reach it.
 final class NetworkBackend: NodeBackend {
     private struct State {
         var handler: (@Sendable (BackendEvent) -> Void)?
-        var runtime: NodeRuntime?
+        var host: NodeHost?
         /// The peers this node dials, in order, and what became of each.
         var dialled: [String] = []
         var tracks: [String: Track] = [:]
@@ -42,10 +45,10 @@ final class NetworkBackend: NodeBackend {
         state.withLock { $0.handler = handler }
     }
 
-    /// Starts the runtime the first time; after an idle lock it only gets the keys back.
+    /// Starts the node the first time; after an idle lock it only gets the keys back.
     func start(_ node: OpenNode) throws {
-        if let runtime = state.withLock({ $0.runtime }) {
-            try runtime.unlock(node.keys)
+        if let host = state.withLock({ $0.host }) {
+            try host.current.unlock(node.keys)
             return
         }
         var config = node.config
@@ -55,26 +58,28 @@ final class NetworkBackend: NodeBackend {
         if config.peers != node.config.peers { try node.directory.save(config) }
         let writable = try node.keys.device.map { try node.database.status(of: $0.publicKey) == .authorised } ?? false
         let dialled = unique(peers)
-        let runtime = NodeRuntime(config: config, database: node.database, keys: node.keys,
-                                  options: .command(config: config, listen: nil, peers: dialled, writable: writable))
-        runtime.observe { [weak self] event in self?.forward(event) }
+        let host = try NodeHost(directory: node.directory, config: config, database: node.database, keys: node.keys,
+                                options: .command(config: config, listen: nil, peers: dialled, writable: writable))
+        let current = node.database.databaseID
+        host.current.observe { [weak self] event in self?.forward(event, current: current) }
         state.withLock {
-            $0.runtime = runtime
+            $0.host = host
             $0.dialled = dialled.map(\.description)
             $0.tracks = [:]
         }
-        try startListening(runtime, config: config)
+        try startListening(host, config: config)
     }
 
     /// Listens where asked (or the saved address, or the default port); if that address is
     /// taken, on a free port instead, so a second node on one machine still works.
-    private func startListening(_ runtime: NodeRuntime, config: NodeConfig) throws {
+    private func startListening(_ host: NodeHost, config: NodeConfig) throws {
         let preferred = try ListenAddress(parsing: listen ?? config.listen ?? "0.0.0.0:\(WireLimits.defaultPort)")
         let done = DispatchSemaphore(value: 0)
         let failure = Mutex<(any Error)?>(nil)
+        let runtime = host.current
         Task.detached {
             do {
-                try await runtime.start()
+                try await host.start()
                 try await runtime.startListening(on: preferred)
             } catch {
                 if self.listen == nil, let fallback = try? ListenAddress(parsing: "0.0.0.0:0"),
@@ -90,34 +95,37 @@ final class NetworkBackend: NodeBackend {
         if let error = failure.withLock({ $0 }) { throw error }
     }
 
-    func stop() { state.withLock { $0.runtime }?.lock() }
+    func stop() { state.withLock { $0.host }?.current.lock() }
 
-    /// Closes every connection and the listener and forgets the runtime, so the database can
-    /// go and a later `start` (a new node in the same directory) begins with a new runtime.
+    /// Closes every connection and the listener, closes the predecessors it served and
+    /// forgets the node, so the database can go (or be moved to its successor) and a later
+    /// `start` begins with a new node.
     func shutdown() {
-        guard let runtime = state.withLock({ s -> NodeRuntime? in
-            defer { s.runtime = nil }
-            return s.runtime
+        guard let host = state.withLock({ s -> NodeHost? in
+            defer { s.host = nil }
+            return s.host
         }) else { return }
-        runtime.lock()
+        host.current.lock()
         let done = DispatchSemaphore(value: 0)
         Task.detached {
-            await runtime.stop()
+            await host.stop()
             done.signal()
         }
         done.wait()
     }
 
-    var listenAddress: String? { state.withLock { $0.runtime }?.listenAddress }
+    private var runtimeIfRunning: NodeRuntime? { state.withLock { $0.host }?.current }
+
+    var listenAddress: String? { runtimeIfRunning?.listenAddress }
 
     var joinStatus: JoinStatus? {
-        state.withLock { $0.runtime }?.joinStatus.flatMap(Self.appStatus)
+        runtimeIfRunning?.joinStatus.flatMap(Self.appStatus)
     }
 
     /// Connected peers, then every dialled peer that is not connected (connecting, or retrying
     /// with the last error), so a saved peer that cannot be reached still shows.
     func peers() -> [PeerRow] {
-        let (runtime, dialled, tracks) = state.withLock { ($0.runtime, $0.dialled, $0.tracks) }
+        let (runtime, dialled, tracks) = state.withLock { ($0.host?.current, $0.dialled, $0.tracks) }
         let now = Date().timeIntervalSince1970
         let infos = runtime?.peers() ?? []
         let connected = infos.map { info -> PeerRow in
@@ -159,7 +167,7 @@ final class NetworkBackend: NodeBackend {
     }
 
     func pendingRequests() -> [RequestRow] {
-        ((try? state.withLock { $0.runtime }?.pendingRequests()) ?? []).map(RequestRow.init)
+        ((try? runtimeIfRunning?.pendingRequests()) ?? []).map(RequestRow.init)
     }
 
     func requestOutcome(id: String) -> RequestOutcome {
@@ -197,13 +205,13 @@ final class NetworkBackend: NodeBackend {
     }
 
     private func runtime() throws -> NodeRuntime {
-        guard let runtime = state.withLock({ $0.runtime }) else { throw NodeError.locked }
+        guard let runtime = runtimeIfRunning else { throw NodeError.locked }
         return runtime
     }
 
     private func emit(_ event: BackendEvent) { state.withLock { $0.handler }?(event) }
 
-    private func forward(_ event: NodeEvent) {
+    private func forward(_ event: NodeEvent, current: DatabaseID) {
         switch event {
         case let .connectFailed(address, reason, retry):
             let failure = Self.describe(failure: reason)
@@ -242,7 +250,15 @@ final class NetworkBackend: NodeBackend {
             if change.heads.isEmpty, change.viewChanged || change.membershipChanged {
                 emit(.databaseChanged(membership: change.membershipChanged))
             }
-        case .ephemeralReceived, .notice, .succession:
+        case let .succession(status):
+            // The host tells conflicting successions of a predecessor too: when one of them is
+            // this database, this node already follows it (its successor is the current one).
+            if status.candidates.contains(where: { $0.successor == current }) {
+                emit(.predecessorConflict(SuccessionNews(status)))
+            } else {
+                emit(.succession(SuccessionNews(status)))
+            }
+        case .ephemeralReceived, .notice:
             break
         }
     }

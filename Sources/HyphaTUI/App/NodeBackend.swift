@@ -66,6 +66,11 @@ enum BackendEvent: Sendable, Equatable {
     /// The database changed outside this process (another process committed, seen by polling
     /// `PRAGMA data_version` every 50 ms), or in it; the app reloads what it shows.
     case databaseChanged(membership: Bool)
+    /// This database moved to a new passphrase (or two successions conflict): the follow prompt.
+    case succession(SuccessionNews)
+    /// The database this one succeeds has another succession besides this one: someone else
+    /// holding the old passphrase made one (this node follows the one that is its current).
+    case predecessorConflict(SuccessionNews)
 }
 
 /// Where a join stands, on the joining node.

@@ -17,6 +17,8 @@ struct Outcome {
 enum App {
     /// How long a notice stays in the bottom row.
     static let noticeSeconds = 4.0
+    /// The notice that the node now runs on its successor (with the new database id) stays longer.
+    static let movedNoticeSeconds = 12.0
 
     static func update(_ model: inout AppModel, _ message: Message) -> [Command] {
         switch message {
@@ -55,6 +57,11 @@ enum App {
             model.screen = .failed(reason)
         case let .unlocked(node), let .nodeCreated(node):
             return enterMain(&model, node)
+        case let .movedToSuccessor(node, notice):
+            // A new database: the main screen starts again on it (its entries are the old ones).
+            let commands = enterMain(&model, node)
+            notify(&model, notice, seconds: movedNoticeSeconds)
+            return commands
         case .locked:
             break
         case let .localDataRemoved(failure):
@@ -153,8 +160,8 @@ enum App {
         return [.quit]
     }
 
-    static func notify(_ model: inout AppModel, _ text: String, role: Role = .status) {
-        model.notice = Notice(text: text, role: role, until: model.now + noticeSeconds)
+    static func notify(_ model: inout AppModel, _ text: String, role: Role = .status, seconds: Double = noticeSeconds) {
+        model.notice = Notice(text: text, role: role, until: model.now + seconds)
     }
 
     // MARK: Clock
@@ -162,7 +169,9 @@ enum App {
     private static func tick(_ model: inout AppModel, now: Double) -> [Command] {
         model.now = now
         if let notice = model.notice, notice.until <= now { model.notice = nil }
-        guard case .main = model.screen else { return [] }
+        guard case let .main(state) = model.screen else { return [] }
+        // Never while the node is being moved to its successor: the keys are in use.
+        if state.isMovingDatabase { return [] }
         let lockAfter = model.node?.lockAfter ?? Double(IdleLock.defaultMinutes * 60)
         if now - model.lastActivity >= lockAfter {
             return lock(&model, reason: "Locked after \(IdleLock.describe(lockAfter)) without a key press.")

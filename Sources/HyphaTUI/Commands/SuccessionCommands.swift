@@ -133,19 +133,11 @@ enum SuccessionCommand {
         }
     }
 
-    /// Derives the keys of the successor the new passphrase belongs to (each candidate names
-    /// its domain); refuses a passphrase that derives none of them.
+    /// Reads the new passphrase and derives the keys of the successor it belongs to
+    /// (`NodeSuccession.successorKeys`, which the app's follow prompt uses too).
     static func deriveSuccessor(status: SuccessionStatus, passphrase: PassphraseOptions, device: DeviceID?) throws -> IdentityKeys {
         let secret = try passphrase.read(prompt: "New passphrase: ")
         defer { secret.wipe() }
-        var tried: [DatabaseID] = []
-        for domain in Set(status.candidates.map(\.domain)).sorted() {
-            let keys = try Identity.derive(passphrase: secret, domain: domain, deviceID: device)
-            if status.candidates.contains(where: { $0.successor == keys.databaseID }) { return keys }
-            tried.append(keys.databaseID)
-            keys.wipe()
-        }
-        let known = status.candidates.map { "\($0.successor.shortHex)… (domain \($0.domain), \($0.day), from \($0.by))" }
-        throw OperationalFailure(message: "the new passphrase derives \(tried.map { "\($0.shortHex)…" }.joined(separator: ", ")), which is not a successor of this database (successors: \(known.joined(separator: "; ")))")
+        return try NodeSuccession.successorKeys(status: status, passphrase: secret, device: device)
     }
 }

@@ -8,7 +8,7 @@ enum MainScreen {
     static let alertGrace = 0.5
 
     static func start(_ state: inout MainState) -> [Command] {
-        state.entries.startCommands() + [.loadNodes, .loadPeers, .loadRequests]
+        state.entries.startCommands() + [.loadNodes, .loadPeers, .loadRequests, .loadSuccession]
     }
 
     // MARK: Keys
@@ -24,6 +24,10 @@ enum MainScreen {
         } else if state.help != nil {
             handleHelp(key, &state)
             commands = []
+        } else if state.changePassphrase != nil {
+            commands = ChangePassphrase.handle(key, &state, &model)
+        } else if state.followPrompt != nil {
+            commands = FollowPrompt.handle(key, &state, &model)
         } else if state.editor != nil {
             commands = EditorKeys.handle(key, &state, &model)
         } else if state.filter != nil {
@@ -66,6 +70,10 @@ enum MainScreen {
             return []
         case .char("X"):
             return RevokedDevice.askToRemoveData(&state, &model)
+        case .char("P"):
+            return ChangePassphrase.open(&state, &model)
+        case .char("F"):
+            return FollowPrompt.open(&state, &model)
         case let .mouse(event):
             return MouseKeys.handle(event, &state, &model)
         default:
@@ -218,7 +226,24 @@ enum MainScreen {
             }
             if let key = state.detail.key { commands.append(.loadEntry(key)) }
             if let key = state.history?.key { commands.append(.loadHistory(key)) }
-            if membership { commands.append(.loadNodes) }
+            if membership { commands += [.loadNodes, .loadSuccession] }
+        case let .successionLoaded(news):
+            FollowPrompt.learned(news, &state, size: model.size)
+        case .passphraseGenerated, .passphraseGenerationFailed:
+            _ = ChangePassphrase.receive(message, &state)
+        case let .successionProgress(step):
+            if !ChangePassphrase.receive(message, &state) { FollowPrompt.progress(step, &state) }
+        case let .successionFailed(reason):
+            if !ChangePassphrase.receive(message, &state) && !FollowPrompt.failed(reason, &state) {
+                App.notify(&model, reason, role: .statusError)
+            }
+        case let .backend(.succession(news)):
+            FollowPrompt.learned(news, &state, size: model.size)
+        case let .backend(.predecessorConflict(news)):
+            let others = news.candidates.filter { $0.databaseID != state.node.summary.databaseID }
+                .map { "\($0.shortID)… (\($0.day), from \($0.by))" }.joined(separator: ", ")
+            App.notify(&model, "The old database has another succession, \(others): someone else may hold the old passphrase.",
+                       role: .statusError)
         case let .backend(event):
             commands = receive(event, &state)
         case let .actionDone(result):
@@ -236,7 +261,7 @@ enum MainScreen {
             AuthorisationQueue.enqueue(&state, request)
             return []
         case .requestsChanged: return [.loadRequests, .loadNodes]
-        case .joinStatus, .databaseChanged, .connection: return []
+        case .joinStatus, .databaseChanged, .connection, .succession, .predecessorConflict: return []
         }
     }
 
@@ -257,6 +282,7 @@ enum MainScreen {
             state.detail = DetailState(key: key)
             if let key { commands.append(.loadEntry(key)) }
         }
+        FollowPrompt.presentIfNeeded(&state)
         AuthorisationQueue.presentNext(&state, now: now)
         return commands
     }

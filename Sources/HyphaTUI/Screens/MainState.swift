@@ -54,6 +54,16 @@ struct MainState: Equatable {
     var help: ScrollState?
     /// Set once this device learns it was revoked: it reads but no longer writes or approves.
     var revocation: Revocation?
+    /// What this database knows of its succession (nil: it has not moved): the banner, the
+    /// status bar and the follow prompt say so.
+    var succession: SuccessionNews?
+    /// The follow prompt, while open.
+    var followPrompt: FollowPromptState?
+    /// The news the person put off with Esc: the prompt opens by itself again only for other
+    /// news (a second, conflicting succession).
+    var followPutOff: SuccessionNews?
+    /// "Change passphrase…" (`P`), while open.
+    var changePassphrase: ChangePassphraseState?
     private(set) var layout: MainLayout
 
     init(node: UnlockedNode, size: Size) {
@@ -66,7 +76,7 @@ struct MainState: Equatable {
     /// The layout for a terminal size (the view and `relayout` share it).
     func makeLayout(size: Size) -> MainLayout {
         MainLayout(size: size, focus: focus, filterShown: filter != nil || appliedQuery != nil,
-                   bannerRows: RevokedDevice.bannerLines(revocation, width: size.width).count)
+                   bannerRows: Banner.lines(self, width: size.width).count)
     }
 
     /// Recomputes the layout and the viewport sizes the states page and scroll with.
@@ -85,7 +95,10 @@ struct MainState: Equatable {
     var selectedEntry: EntrySummary? { list.selected.flatMap(row) }
 
     /// Whether a text input has the keyboard (alerts wait so typing cannot answer them).
-    var isTyping: Bool { editor != nil || filter != nil }
+    var isTyping: Bool { editor != nil || filter != nil || followPrompt != nil || changePassphrase != nil }
+
+    /// A change of passphrase or a follow is under way (the node is being moved).
+    var isMovingDatabase: Bool { changePassphrase?.isWorking == true || followPrompt?.isWorking == true }
 
     /// Requests this node can still answer: none once it is revoked, and none for a device
     /// that is already a writer or revoked (answered elsewhere; the backend closes them soon).

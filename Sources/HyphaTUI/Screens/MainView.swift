@@ -12,9 +12,9 @@ enum MainView {
         }
         statusBar(state, model: model).render(in: layout.status, buffer: &buffer, theme: theme)
         if let area = layout.banner {
-            buffer.fill(area, style: theme[.statusError])
-            for (i, line) in RevokedDevice.bannerLines(state.revocation, width: area.width).enumerated() where i < area.height {
-                buffer.put(line, x: area.x + 1, y: area.y + i, maxWidth: area.width - 2, style: theme[.statusError])
+            for (i, row) in Banner.lines(state, width: area.width).enumerated() where i < area.height {
+                buffer.fill(area.row(i), style: theme[row.role])
+                buffer.put(row.text, x: area.x + 1, y: area.y + i, maxWidth: area.width - 2, style: theme[row.role])
             }
         }
         if let editor = state.editor {
@@ -29,6 +29,11 @@ enum MainView {
                 HistoryView.render(history, focused: state.modal == nil && state.help == nil, in: layout.body,
                                    into: &buffer, theme: theme)
             }
+        }
+        if let flow = state.changePassphrase {
+            ChangePassphrase.render(flow, state: state, model: model, in: layout.body, into: &buffer, theme: theme)
+        } else if let prompt = state.followPrompt {
+            FollowPrompt.render(prompt, model: model, in: layout.body, into: &buffer, theme: theme)
         }
         if let modal = state.modal {
             var dialog = modal.dialog
@@ -57,6 +62,8 @@ enum MainView {
         left += [Span(" · "), Span(Sanitise.forTerminal(summary.nodeName, limit: 24)), Span(" · ")]
         if state.revocation != nil {
             left.append(Span("revoked", role: .danger))
+        } else if state.succession != nil {
+            left.append(Span("moved", role: .danger))
         } else {
             left.append(state.node.writable ? Span("writable") : Span("read-only", role: .danger))
         }
