@@ -66,6 +66,26 @@ import Testing
         #expect(try b2.snapshot() == c2.snapshot())
     }
 
+    /// A follow that stopped after carrying over (before the node moved) and is run again
+    /// carries nothing twice: the successor holds each late write once.
+    @Test func followingAgainCarriesNothingTwice() throws {
+        let (a, _, c) = try devices()
+        for i in 0..<3 { try c.put("late/\(i)", "written offline") }
+        try c.put("plain", "edited offline")
+        let a2 = try successor(of: a)
+        try a.database.rekey(into: a2.database, name: "a")
+        try c.pull(from: a)
+        let c2 = try successor(of: c)
+        try c2.pull(from: a2)
+        #expect(try c.database.follow(into: c2.database, name: "c") == 4)
+        let once = try c2.snapshot()
+        let length = try c2.database.length(of: c2.deviceKey)
+        #expect(try c.database.follow(into: c2.database, name: "c") == 4, "the same writes, found carried")
+        #expect(try c2.database.length(of: c2.deviceKey) == length, "nothing written again")
+        #expect(try c2.snapshot() == once)
+        #expect(try c2.values("plain") == ["edited offline"])
+    }
+
     @Test func aLateWriteCompetingWithANewerVersionIsAConflict() throws {
         let (a, _, c) = try devices()
         try c.put("plain", "edited offline")

@@ -110,7 +110,7 @@ import Testing
         #expect(config.predecessors == [old.hex])
         // The old database is kept, frozen, and names its successor.
         await Self.shutdown(runner)
-        let frozen = try HyphaDatabase.open(path: directory.predecessorPath(old), databaseID: old)
+        let frozen = try HyphaDatabase.open(path: directory.databasePath(of: old, config: config), databaseID: old)
         #expect(try frozen.successionStatus().candidates.map(\.successor) == [expected])
         try frozen.close()
     }
@@ -144,11 +144,11 @@ import Testing
             successor = try NodeSuccession.rekey(directory: aDirectory, config: &aConfig, current: a.database, newKeys: newKeys).successor
             try b.database.write([.put(key: "late/b", value: Array("written on B before it heard".utf8))])
 
-            let predecessor = try HyphaDatabase.open(path: aDirectory.predecessorPath(old), databaseID: old)
+            let predecessor = try HyphaDatabase.open(path: aDirectory.databasePath(of: old, config: aConfig), databaseID: old)
             try TUIEffectsTests.pull(into: b.database, from: predecessor)
             try predecessor.close()
             if successorHere {
-                let source = try HyphaDatabase.open(path: aDirectory.databasePath, databaseID: successor)
+                let source = try HyphaDatabase.open(path: aDirectory.databasePath(of: successor, config: aConfig), databaseID: successor)
                 let target = try HyphaDatabase.open(path: bDirectory.successorPath(successor), databaseID: successor)
                 try TUIEffectsTests.pull(into: target, from: source)
                 try source.close()

@@ -96,7 +96,7 @@ check "the old passphrase no longer opens this node" sh -c "! '$HYPHA' list --da
 config_field() { python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); v=c.get(sys.argv[2]); print(v if isinstance(v,str) else ",".join(v or []))' "$NODE_DIR/config.json" "$1"; }
 check "config.json names the new database" test "$(config_field database)" = "$NEW_DATABASE"
 check "config.json keeps the old one among its predecessors" test "$(config_field predecessors)" = "$OLD_DATABASE"
-check "the old database is kept beside it" test -e "$NODE_DIR/predecessor-$OLD_DATABASE.sqlite"
+check "the old database is kept beside it" test -e "$NODE_DIR/hypha.sqlite"
 
 bg_stop desktop
 bg_stop relay

@@ -113,8 +113,12 @@ extension HyphaDatabase {
         guard let own = try successor.withUnlockedKeys({ $0.device?.publicKey }) else { throw NodeError.notWritable }
         var carried: [String: VersionID] = [:]     // the last carried version of each key
         var changes: [Change] = []
+        // Writes carried by an earlier attempt that stopped before the node moved (they are the
+        // first data entries of this device's log there, in the same order) are not written again.
+        let done = try successor.dataPositions(of: own).filter { !(own == succession.copier && succession.copies.contains($0)) }
+        for (write, index) in zip(late, done) { carried[write.key] = VersionID(writer: own, index: index) }
         var position = try successor.length(of: own)
-        for write in late {
+        for write in late.dropFirst(done.count) {
             var replaces = carried[write.key].map { [$0] } ?? []
             if write.followsPoint, let current = try successor.entry(write.key) {
                 replaces += current.versionIDs.filter { $0.writer == succession.copier && succession.copies.contains($0.index) }
@@ -124,7 +128,18 @@ extension HyphaDatabase {
             position += 1
         }
         for batch in Self.batches(changes) { try successor.write(batch) }
-        return changes.count
+        return min(done.count, late.count) + changes.count
+    }
+
+    /// The positions of `writer`'s data entries stored here, in log order.
+    func dataPositions(of writer: PublicKey) throws -> [UInt64] {
+        try self.writer.read { db in
+            guard let log = try LogStore.writer(db, key: writer) else { return [] }
+            return try LogStore.blocks(db, writerID: log.id, range: 0..<log.length).enumerated().compactMap { index, block in
+                guard case .data? = try? Entry.decode(block) else { return nil }
+                return UInt64(index)
+            }
+        }
     }
 
     /// This device's data entries after the succession point, in log order, with whether each

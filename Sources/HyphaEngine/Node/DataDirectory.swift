@@ -1,6 +1,7 @@
 import Foundation
 
-/// A node's data directory: `config.json` and `hypha.sqlite` (+ WAL files), `hypha.log`.
+/// A node's data directory: `config.json` and `hypha.sqlite` (+ WAL files), `hypha.log`;
+/// after a change of passphrase also `successor-ID.sqlite` (see `databasePath(of:config:)`).
 /// The directory is 0700 and every file 0600; nothing in it is secret.
 public struct DataDirectory: Sendable {
     public let url: URL
@@ -8,43 +9,51 @@ public struct DataDirectory: Sendable {
     public init(_ url: URL) { self.url = url.standardizedFileURL }
 
     public var configURL: URL { url.appendingPathComponent("config.json") }
-    public var databasePath: String { url.appendingPathComponent("hypha.sqlite").path }
+    /// The file of database `id`: the database this directory was made with is in
+    /// `hypha.sqlite`; every successor made here (by a change of passphrase, a follow, or an
+    /// always-on node following) is in `successor-ID.sqlite` for good, so that moving to it is
+    /// one atomic write of the config and a crash leaves the directory on one side or the other.
+    public func databasePath(of id: DatabaseID, config: NodeConfig) -> String {
+        id.hex == (config.origin ?? config.database) ? url.appendingPathComponent("hypha.sqlite").path : successorPath(id)
+    }
 
-    /// Where a predecessor database (one this node moved away from) is kept.
-    public func predecessorPath(_ id: DatabaseID) -> String { url.appendingPathComponent("predecessor-\(id.hex).sqlite").path }
-
-    /// Where a successor is made before it becomes the current database.
+    /// Where a successor of this directory's database is made and kept.
     public func successorPath(_ id: DatabaseID) -> String { url.appendingPathComponent("successor-\(id.hex).sqlite").path }
 
     /// Opens every other database this node serves: the predecessors it keeps (frozen) and
     /// the successors an always-on node follows.
     public func openOtherDatabases(config: NodeConfig) throws -> [HyphaDatabase] {
-        let paths = config.predecessorIDs.map { ($0, predecessorPath($0)) } + config.successorIDs.map { ($0, successorPath($0)) }
-        return try paths.filter { FileManager.default.fileExists(atPath: $0.1) }
-            .map { try HyphaDatabase.open(path: $0.1, databaseID: $0.0) }
+        try (config.predecessorIDs + config.successorIDs).filter { FileManager.default.fileExists(atPath: databasePath(of: $0, config: config)) }
+            .map { try open($0, config: config) }
     }
 
-    /// Makes the successor (made at `successorPath`, closed) the current database: the current
-    /// files become the predecessor's, the successor's become current, and the config names it
-    /// (with `domain` and this device's key there), the old one first among its predecessors.
-    /// The databases must be closed.
+    /// Makes the successor (made at `successorPath`, closed) the current database, in one
+    /// atomic write of the config: it names the successor (with `domain` and this device's key
+    /// there), the old one first among its predecessors. The databases must be closed.
     public func moveToSuccessor(_ successor: DatabaseID, domain: String?, deviceKey: PublicKey?, config: inout NodeConfig) throws {
         guard let old = config.databaseID else { throw DataDirectoryError.badConfig(configURL.path, "database id") }
-        for suffix in ["", "-wal", "-shm"] {
-            try Self.move(databasePath + suffix, to: predecessorPath(old) + suffix)
-            try Self.move(successorPath(successor) + suffix, to: databasePath + suffix)
-        }
-        config.predecessors = [old.hex] + (config.predecessors ?? []).filter { $0 != old.hex }
-        config.database = successor.hex
-        if let domain { config.domain = domain }
-        config.deviceKey = deviceKey?.hex
-        try save(config)
+        var moved = config
+        if moved.origin == nil { moved.origin = old.hex }
+        moved.predecessors = [old.hex] + (config.predecessors ?? []).filter { $0 != old.hex }
+        moved.database = successor.hex
+        if let domain { moved.domain = domain }
+        moved.deviceKey = deviceKey?.hex
+        try save(moved)
+        config = moved
     }
 
-    private static func move(_ from: String, to: String) throws {
-        guard FileManager.default.fileExists(atPath: from) else { return }
-        guard rename(from, to) == 0 else { throw DataDirectoryError.cannotCreate(to, String(cString: strerror(errno))) }
+    /// Deletes the files of database `id` (a predecessor the person no longer wants).
+    public func removeDatabaseFiles(_ id: DatabaseID, config: NodeConfig) throws {
+        let path = databasePath(of: id, config: config)
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+            do {
+                try FileManager.default.removeItem(atPath: path + suffix)
+            } catch {
+                throw DataDirectoryError.cannotCreate(path + suffix, error.localizedDescription)
+            }
+        }
     }
+
     public var logURL: URL { url.appendingPathComponent("hypha.log") }
 
     public var exists: Bool { FileManager.default.fileExists(atPath: configURL.path) }
@@ -95,9 +104,15 @@ public struct DataDirectory: Sendable {
     /// Opens the node database for this directory's database id.
     public func openDatabase(config: NodeConfig, now: @escaping @Sendable () -> UInt64 = HyphaDatabase.wallClock) throws -> HyphaDatabase {
         guard let id = config.databaseID else { throw DataDirectoryError.badConfig(configURL.path, "database id") }
-        let database = try HyphaDatabase.open(path: databasePath, databaseID: id, now: now)
-        for name in ["hypha.sqlite", "hypha.sqlite-wal", "hypha.sqlite-shm"] {
-            try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.appendingPathComponent(name).path)
+        return try open(id, config: config, now: now)
+    }
+
+    /// Opens (or creates) database `id` in its file, which is this user's only (0600).
+    public func open(_ id: DatabaseID, config: NodeConfig, now: @escaping @Sendable () -> UInt64 = HyphaDatabase.wallClock) throws -> HyphaDatabase {
+        let path = databasePath(of: id, config: config)
+        let database = try HyphaDatabase.open(path: path, databaseID: id, now: now)
+        for suffix in ["", "-wal", "-shm"] {
+            try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path + suffix)
         }
         return database
     }

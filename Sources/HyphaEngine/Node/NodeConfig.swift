@@ -29,6 +29,9 @@ public struct NodeConfig: Codable, Sendable, Equatable {
     /// Databases this one succeeds (hex ids, newest first): kept read-only, served so that
     /// devices which have not followed yet learn of the succession.
     public var predecessors: [String]?
+    /// The database in `hypha.sqlite` (the one this directory was made with), once the node
+    /// has moved to a successor (kept in `successor-ID.sqlite`); nil: `database`.
+    public var origin: String?
     /// Successors an always-on node follows by itself (hex ids, oldest first): served beside
     /// `database`, which stays this node's first database.
     public var successors: [String]?

@@ -108,8 +108,8 @@ public final class NodeHost: Sendable {
         }
         guard claimed else { return }
         do {
-            let database = try HyphaDatabase.open(path: directory.successorPath(successor), databaseID: successor)
             var config = try directory.loadConfig()
+            let database = try directory.open(successor, config: config)
             if !config.successorIDs.contains(successor) {
                 config.successors = (config.successors ?? []) + [successor.hex]
                 try directory.save(config)

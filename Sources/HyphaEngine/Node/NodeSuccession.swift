@@ -4,7 +4,8 @@ import Logging
 /// Changing the passphrase of the database in a data directory, and following such a change
 /// made on another device (docs/PROTOCOL.md, "Succession"). Shared by `hypha rekey`/`follow`
 /// and the app. Both end with the successor as the directory's current database and the old
-/// one kept beside it, frozen (`DataDirectory.moveToSuccessor`); both need every other user of
+/// one kept beside it, frozen (`DataDirectory.moveToSuccessor`, one atomic write of the config);
+/// both need every other user of
 /// the old database closed, since they close it.
 public enum NodeSuccession {
     /// Makes the successor of `current` (unlocked with the old keys) with `newKeys` (derived
@@ -17,9 +18,10 @@ public enum NodeSuccession {
         if let frozen = try current.successionStatus().candidates.first {
             throw NodeError.moved(to: frozen.successor.shortHex, on: frozen.day, by: frozen.by)
         }
+        try refuseKnown(newKeys.databaseID, config: config)
         let path = directory.successorPath(newKeys.databaseID)
         try removeLeftover(at: path)   // an attempt that failed before its succession was appended
-        let successor = try HyphaDatabase.open(path: path, databaseID: newKeys.databaseID)
+        let successor = try directory.open(newKeys.databaseID, config: config)
         try successor.unlock(newKeys)
         let record: MembershipOperation.Succession
         do {
@@ -50,7 +52,8 @@ public enum NodeSuccession {
             let known = try current.successionStatus().candidates.map { "\($0.successor.shortHex)… (domain \($0.domain))" }
             throw FollowFailure.notASuccessor(derived: newKeys.databaseID, known: known)
         }
-        let successor = try HyphaDatabase.open(path: directory.successorPath(newKeys.databaseID), databaseID: newKeys.databaseID)
+        try refuseKnown(newKeys.databaseID, config: config)
+        let successor = try directory.open(newKeys.databaseID, config: config)
         do {
             try successor.unlock(newKeys)
             try await fetchCopies(into: successor, record: record, config: config, peers: peers, network: network,
@@ -116,6 +119,13 @@ public enum NodeSuccession {
         current.lock()
         try current.close()
         try directory.moveToSuccessor(newKeys.databaseID, domain: domain, deviceKey: newKeys.device?.publicKey, config: &config)
+    }
+
+    /// A successor must be a database this directory never held: its file would be taken.
+    private static func refuseKnown(_ id: DatabaseID, config: NodeConfig) throws {
+        if id.hex == config.origin || config.predecessorIDs.contains(id) || config.successorIDs.contains(id) {
+            throw NodeError.invalidKey("the new passphrase derives a database this node held before (\(id.shortHex)…): choose a new passphrase")
+        }
     }
 
     private static func removeLeftover(at path: String) throws {

@@ -36,18 +36,16 @@ struct PredecessorsCommand: ParsableCommand {
             guard matches.count == 1, let id = matches.first else {
                 throw OperationalFailure(message: matches.isEmpty ? "this node keeps no predecessor \(remove)" : "\(remove) matches several predecessors: give more digits")
             }
-            for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: directory.predecessorPath(id) + suffix) {
-                try FileManager.default.removeItem(atPath: directory.predecessorPath(id) + suffix)
-            }
+            try directory.removeDatabaseFiles(id, config: config)
             config.predecessors = config.predecessors?.filter { $0 != id.hex }
             try directory.save(config)
             if !json.enabled { Output.line("removed the predecessor \(id.hex)") } else { try Output.json(["removed": id.hex]) }
             return
         }
         let rows = config.predecessorIDs.map { id -> [String: Any] in
-            let attributes = try? FileManager.default.attributesOfItem(atPath: directory.predecessorPath(id))
+            let attributes = try? FileManager.default.attributesOfItem(atPath: directory.databasePath(of: id, config: config))
             return ["database": id.hex, "bytes": (attributes?[.size] as? NSNumber)?.intValue ?? 0,
-                    "present": attributes != nil]
+                    "present": attributes != nil, "file": directory.databasePath(of: id, config: config)]
         }
         if json.enabled { try Output.json(rows); return }
         if rows.isEmpty { Output.note("this node keeps no predecessor"); return }

@@ -119,7 +119,7 @@ struct FollowCommand: ParsableCommand {
         }
         Output.line("Following database \(newKeys.databaseID.hex): this node is a writer there.")
         Output.line("Carried over \(carried) write\(carried == 1 ? "" : "s") made here after the succession.")
-        Output.line("The old database \(database.databaseID.shortHex)… is kept read-only in \(directory.predecessorPath(database.databaseID)).")
+        Output.line("The old database \(database.databaseID.shortHex)… is kept read-only in \(directory.databasePath(of: database.databaseID, config: moved)).")
         if carried > 0 { Output.line("Run this node (hypha serve or the app) to send them to your other devices.") }
     }
 }
