@@ -10,17 +10,6 @@ import Widgets
 @Suite struct TUIAppQualitySnapshotTests {
     static let snapshots = "__SNAPSHOTS__"
 
-    /// Compares screen rows (trailing spaces trimmed) with `expected`; on a mismatch records the
-    /// whole actual screen, between markers, so it can be read and pasted.
-    private func expectScreen(_ actual: [String], _ expected: String, _ name: String,
-                              sourceLocation: SourceLocation = #_sourceLocation) {
-        let got = actual.map { String($0.reversed().drop { $0 == " " }.reversed()) }
-        let want = expected.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        guard got != want else { return }
-        Issue.record(Comment(rawValue: "screen \(name) differs; actual:\n<<<\(name)\n" + got.joined(separator: "\n") + "\n>>>"),
-                     sourceLocation: sourceLocation)
-    }
-
     private func joinForm() -> AppDriver {
         var app = AppDriver()
         app.send(.nodeMissing)

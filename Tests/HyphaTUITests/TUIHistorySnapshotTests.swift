@@ -5,17 +5,6 @@ import Widgets
 
 /// The history view and the deleted entries at 80×24, drawn by the real view.
 @Suite struct TUIHistorySnapshotTests {
-    /// Compares screen rows (trailing spaces trimmed) with `expected`; on a mismatch records the
-    /// whole actual screen, between markers, so it can be read and pasted.
-    private func expectScreen(_ actual: [String], _ expected: String, _ name: String,
-                              sourceLocation: SourceLocation = #_sourceLocation) {
-        let got = actual.map { String($0.reversed().drop { $0 == " " }.reversed()) }
-        let want = expected.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        guard got != want else { return }
-        Issue.record(Comment(rawValue: "screen \(name) differs; actual:\n<<<\(name)\n" + got.joined(separator: "\n") + "\n>>>"),
-                     sourceLocation: sourceLocation)
-    }
-
     @Test func theHistoryOfAnEntryWithBranches() {
         var app = TUIHistoryTests.withHistory()
         app.press(.down, .down, .down)  // laptop's "buy milk and bread", concurrent with desktop's

@@ -1,5 +1,6 @@
 @testable import HyphaTUI
 @testable import HyphaEngine
+import Testing
 import Widgets
 
 /// Drives `App.update` with scripted messages and keys, as the runtime would, and records
@@ -96,4 +97,14 @@ enum Fixtures {
     static func request(_ id: String, name: String, code: String) -> RequestRow {
         RequestRow(id: id, nodeName: name, code: code, deviceKey: String(repeating: String(id.prefix(1)), count: 64))
     }
+}
+
+/// Compares screen rows (trailing spaces trimmed) with `expected`; on a mismatch records the
+/// whole actual screen, between markers, so it can be read and pasted.
+func expectScreen(_ actual: [String], _ expected: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    let got = actual.map { String($0.reversed().drop { $0 == " " }.reversed()) }
+    let want = expected.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    guard got != want else { return }
+    Issue.record(Comment(rawValue: "screen \(name) differs; actual:\n<<<\(name)\n" + got.joined(separator: "\n") + "\n>>>"),
+                 sourceLocation: sourceLocation)
 }
