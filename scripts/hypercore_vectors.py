@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Independent test vectors for the per-device log tree (Hypercore 10/11 compatible).
 
-Written straight from the pinned formulas in shared/DESIGN.md ("Per-device logs") using only
+Written straight from the pinned formulas in docs/PROTOCOL.md (the log tree) using only
 hashlib.blake2b and the `cryptography` package (Ed25519 from OpenSSL) -- no libsodium and no
 code translated from the Swift implementation. The roots of a log are found naively: the log is
 split, left to right, into the largest perfect binary trees that fit (a binary counter), and each
@@ -130,7 +130,7 @@ def main() -> None:
     key = Ed25519PrivateKey.from_private_bytes(seed)
     pk = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
-    print("# shared/research/replication.md (b), seed 00..1f")
+    print("# seed 00..1f")
     print("publicKey       ", pk.hex())
     print("TREE            ", TREE.hex())
     print("leaf(hello world)", leaf(b"hello world").hex())

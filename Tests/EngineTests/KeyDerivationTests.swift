@@ -7,8 +7,7 @@ import Testing
 /// computes the salt with Python's hashlib.blake2b, M with the Debian `argon2` command
 /// (phc-winner-argon2 20171227: `argon2 SALT -id -t 3 -k 262144 -p 1 -l 32 -r`), the
 /// crypto_kdf subkeys as hashlib.blake2b(key=M, salt=u64le(id)‖0⁸, person=ctx‖0⁸) and the
-/// Ed25519 public keys with OpenSSL (Python `cryptography`). The same values appear in
-/// shared/research/security.md §2.3, computed there with libsodium.
+/// Ed25519 public keys with OpenSSL (Python `cryptography`).
 @Suite struct KeyDerivationTests {
     static let passphrase = "abacus abdomen abdominal abide abiding ability ablaze able"
     static let databaseID = "6d5834187da6611b86a9f2f2c7381cfc2cabd849ad81139d994d61c894cb9c2e"

@@ -57,7 +57,7 @@ import Testing
     }
 
     /// Values computed independently (Python: hashlib BLAKE2b + cryptography X25519); they are
-    /// listed in docs/fragments/wire.md for other implementations.
+    /// listed in docs/PROTOCOL.md for other implementations.
     @Test func knownAnswerKeyScheduleAndCapabilities() throws {
         let initiator = try EphemeralKeyPair(seed: [UInt8](repeating: 1, count: 32))
         let responder = try EphemeralKeyPair(seed: [UInt8](repeating: 2, count: 32))

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-/// Limits of the approver's request queue (security.md §4.4).
+/// Limits of the approver's request queue, as docs/PROTOCOL.md states them.
 public struct AuthorisationQueueLimits: Sendable {
     public var maximumPending = 8
     public var maximumAdmittedPerHour = 30

@@ -3,7 +3,7 @@ import Foundation
 /// Milliseconds since the Unix epoch, the unit of every ephemeral-channel timestamp.
 public typealias EpochMilliseconds = UInt64
 
-/// The time rules shared by receivers and relays (docs/fragments/ephemeral.md).
+/// The time rules shared by receivers and relays (docs/PROTOCOL.md, the ephemeral channel).
 public enum EphemeralTiming {
     /// Envelopes older than this are stale (10 minutes).
     public static let maximumAge: EpochMilliseconds = 10 * 60 * 1000

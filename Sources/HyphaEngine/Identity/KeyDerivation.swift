@@ -17,7 +17,7 @@ public struct KDFContext: Sendable, Equatable {
     public static let deviceSigning = KDFContext("HyDvSg01")
 }
 
-/// Key derivation v1, exactly as pinned in DESIGN.md. The numbers are literals on purpose:
+/// Key derivation v1, exactly as pinned in docs/PROTOCOL.md. The numbers are literals on purpose:
 /// libsodium's presets may change between releases and derivation must never change.
 public enum KeyDerivationV1 {
     public static let saltLabel = "hypha:v1:"

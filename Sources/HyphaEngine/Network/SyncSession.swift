@@ -2,7 +2,7 @@ import NIOCore
 
 /// The replication state machine of one connection, independent of transport, threads and time:
 /// it takes `SessionInput`s and returns `SessionAction`s for its driver to carry out in order.
-/// Store calls are actions whose results come back as inputs. See docs/fragments/wire.md.
+/// Store calls are actions whose results come back as inputs. The messages are specified in docs/PROTOCOL.md.
 struct SyncSession {
     enum Phase: Equatable {
         /// Waiting for the secure channel.

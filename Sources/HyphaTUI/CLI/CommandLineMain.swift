@@ -3,7 +3,8 @@ import Foundation
 import HyphaEngine
 import Synchronization
 
-/// Runs `hypha` and turns every outcome into DESIGN.md's exit codes.
+/// Runs `hypha` and turns every outcome into an exit status: 0 success, 1 a failure the person
+/// can act on (one line on standard error), 2 a usage error; a few commands document their own.
 enum CommandLineMain {
     static func run(arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
         // Files we create are private to the person (0600 files, 0700 directories).

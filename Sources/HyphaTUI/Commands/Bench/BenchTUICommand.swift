@@ -3,7 +3,7 @@ import Foundation
 import HyphaEngine
 
 /// `hypha bench tui [--entries N] [--json]`: first frame, keypress handling and memory of the
-/// full-screen app over a node with N entries (DESIGN.md: < 300 ms, < 16 ms, < 150 MB).
+/// full-screen app over a node with N entries (goals: first frame < 300 ms, key p99 < 16 ms, < 150 MB resident).
 struct BenchTUICommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tui",
