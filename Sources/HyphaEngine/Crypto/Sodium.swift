@@ -2,12 +2,20 @@ import CSodium
 
 /// libsodium initialisation, done once per process (thread-safe: Swift initialises globals lazily
 /// and atomically, and `sodium_init` itself is idempotent).
-enum Sodium {
+public enum Sodium {
     private static let initialised: Bool = sodium_init() >= 0
 
     static func ensureInitialised() throws {
         guard initialised else { throw CryptoError.sodiumUnavailable }
     }
+
+    /// Initialises libsodium if it was not yet, for code that works either way (hashing:
+    /// `sodium_init` only picks the fastest implementation for this CPU).
+    static func prepare() { _ = initialised }
+
+    /// Called once when a program starts, so that a machine without usable randomness fails there
+    /// with one line, before anything needs random bytes.
+    public static func initialiseAtStart() throws { try ensureInitialised() }
 
     /// Cryptographically secure random bytes.
     static func randomBytes(_ count: Int) -> [UInt8] {
@@ -31,7 +39,7 @@ public enum Blake2b {
     }
 
     public static func hash(parts: [[UInt8]], outputLength: Int = 32, key: [UInt8]? = nil) -> [UInt8] {
-        try! Sodium.ensureInitialised()
+        Sodium.prepare()
         let statePointer = UnsafeMutableRawPointer.allocate(byteCount: crypto_generichash_statebytes(), alignment: 64)
         defer { statePointer.deallocate() }
         let state = OpaquePointer(statePointer)

@@ -10,8 +10,8 @@ public struct DeviceID: Hashable, Sendable, Codable, CustomStringConvertible {
         self.value = value
     }
 
-    public static func random() -> DeviceID {
-        try! Sodium.ensureInitialised()
+    public static func random() throws -> DeviceID {
+        try Sodium.ensureInitialised()
         while true {
             let bytes = Sodium.randomBytes(8)
             let value = bytes.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }

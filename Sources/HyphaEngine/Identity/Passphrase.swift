@@ -12,7 +12,8 @@ public enum Passphrase {
     /// Canonicalises typed input: case and runs of spaces, tabs and line breaks are tolerated;
     /// any other control byte, non-ASCII byte or word outside the list is refused.
     public static func canonicalise(_ input: SecureBytes, minimumWords: Int = Passphrase.minimumWords,
-                                    wordlist: Wordlist = .eff) throws -> SecureBytes {
+                                    wordlist: Wordlist? = nil) throws -> SecureBytes {
+        let wordlist = try wordlist ?? Wordlist.eff()
         guard input.count <= maximumInputBytes else {
             throw InputError.passphraseTooLong(bytes: input.count, limit: maximumInputBytes)
         }
@@ -66,8 +67,9 @@ public enum Passphrase {
     }
 
     /// A new passphrase of `words` list words chosen with `randombytes_uniform(7776)`.
-    public static func generate(words count: Int = Passphrase.generatedWords, wordlist: Wordlist = .eff) throws -> SecureBytes {
+    public static func generate(words count: Int = Passphrase.generatedWords, wordlist: Wordlist? = nil) throws -> SecureBytes {
         try Sodium.ensureInitialised()
+        let wordlist = try wordlist ?? Wordlist.eff()
         let chosen = (0..<count).map { _ in Array(wordlist.words[Int(Sodium.randomUniform(UInt32(wordlist.words.count)))].utf8) }
         let length = chosen.reduce(0) { $0 + $1.count } + count - 1
         let out = try SecureBytes(count: length)

@@ -9,10 +9,10 @@ public struct Wordlist: Sendable {
     public let words: [String]
     private let sortedBytes: [[UInt8]]
 
-    /// The bundled list; loading it is a programming-error-level failure if the resource is missing.
-    public static let eff: Wordlist = {
-        do { return try Wordlist.loadBundled() } catch { fatalError("the bundled EFF wordlist is unusable: \(error)") }
-    }()
+    /// The bundled list, loaded once. A missing or damaged resource (a broken installation) is an
+    /// error the caller reports, never a trap.
+    public static func eff() throws -> Wordlist { try bundled.get() }
+    private static let bundled = Result { try Wordlist.loadBundled() }
 
     public init(words: [String]) {
         self.words = words
@@ -20,15 +20,15 @@ public struct Wordlist: Sendable {
     }
 
     static func loadBundled() throws -> Wordlist {
-        guard let url = Bundle.module.url(forResource: "eff_large_wordlist", withExtension: "txt") else {
-            throw CocoaError(.fileNoSuchFile)
+        guard let url = Bundle.module.url(forResource: "eff_large_wordlist", withExtension: "txt"),
+              let text = try? String(contentsOf: url, encoding: .utf8) else {
+            throw InstallationError.wordlistUnusable
         }
-        let text = try String(contentsOf: url, encoding: .utf8)
         let words = text.split(separator: "\n").compactMap { line -> String? in
             let parts = line.split(separator: "\t")
             return parts.count == 2 ? String(parts[1]) : nil
         }
-        precondition(words.count == expectedCount, "EFF wordlist has \(words.count) words, expected \(expectedCount)")
+        guard words.count == expectedCount else { throw InstallationError.wordlistUnusable }
         return Wordlist(words: words)
     }
 
@@ -84,5 +84,16 @@ public struct Wordlist: Sendable {
             swap(&previous, &current)
         }
         return previous[b.count]
+    }
+}
+
+/// A file that ships with hypha is missing or damaged.
+public enum InstallationError: UserFacingError {
+    case wordlistUnusable
+
+    public var description: String {
+        switch self {
+        case .wordlistUnusable: "the word list that ships with hypha is missing or damaged: reinstall hypha"
+        }
     }
 }

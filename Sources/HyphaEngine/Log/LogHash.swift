@@ -71,14 +71,12 @@ public enum LogHash {
 
     // MARK: - BLAKE2b-256 on a stack-allocated state
 
-    private static let sodiumReady: Bool = (try? Sodium.ensureInitialised()) != nil
     private static let stateBytes = crypto_generichash_statebytes()
 
     /// Runs `feed` on a fresh BLAKE2b-256 state (384 bytes, 64-byte aligned, on the stack) and
     /// returns the digest.
     private static func digest(_ feed: (OpaquePointer) -> Void) -> [UInt8] {
-        // sodium_init picks the fastest BLAKE2b code for this CPU; the result is correct either way.
-        _ = sodiumReady
+        Sodium.prepare()
         return withUnsafeTemporaryAllocation(byteCount: stateBytes, alignment: 64) { raw in
             let state = OpaquePointer(raw.baseAddress!)
             crypto_generichash_init(state, nil, 0, hashLength)

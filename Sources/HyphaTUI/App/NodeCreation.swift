@@ -10,7 +10,7 @@ enum NodeCreation {
     static func create(in directory: DataDirectory, domain canonicalDomain: String, nodeName: String,
                        passphrase canonical: SecureBytes) throws -> OpenNode {
         if directory.exists { throw DataDirectoryError.alreadyExists(directory.url.path) }
-        let deviceID = DeviceID.random()
+        let deviceID = try DeviceID.random()
         let keys = try Identity.derive(passphrase: canonical, domain: canonicalDomain, deviceID: deviceID)
         do {
             guard let device = keys.device else { throw OperationalFailure(message: "no device key") }

@@ -33,7 +33,7 @@ enum NodeJoining {
                 throw WrongPassphrase(derived: keys.databaseID, expected: expected)
             }
         } else {
-            let deviceID = DeviceID.random()
+            let deviceID = try DeviceID.random()
             keys = try Identity.derive(passphrase: passphrase, domain: canonicalDomain, deviceID: deviceID)
             config = NodeConfig(database: keys.databaseID, domain: canonicalDomain, nodeName: nodeName, deviceID: deviceID,
                                 deviceKey: keys.device?.publicKey, role: .full)

@@ -58,7 +58,7 @@ struct TUIBenchmark {
     nonisolated static func buildNode(entries: Int, in directory: DataDirectory) throws -> OpenNode {
         let master = try SecureBytes(copying: [UInt8](repeating: 0x42, count: 32))
         defer { master.wipe() }
-        let deviceID = DeviceID.random()
+        let deviceID = try DeviceID.random()
         let keys = try Identity.keys(fromMaster: master, domain: "bench.example", deviceID: deviceID)
         guard let device = keys.device else { throw OperationalFailure(message: "no device key") }
         try directory.create(config: NodeConfig(database: keys.databaseID, domain: "bench.example", nodeName: "bench",

@@ -10,6 +10,7 @@ enum CommandLineMain {
         // Files we create are private to the person (0600 files, 0700 directories).
         umask(0o077)
         do {
+            try Sodium.initialiseAtStart()
             var command = try Hypha.parseAsRoot(arguments)
             try command.run()
             exit(0)

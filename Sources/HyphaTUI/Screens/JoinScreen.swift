@@ -138,11 +138,14 @@ enum JoinScreen {
         // The word being typed (no space after it yet) is judged only once it is finished.
         let typing = !final && text.last != " " && text.last != "\t"
         let finished = typing ? Array(words.dropLast()) : words
-        if let wrong = finished.firstIndex(where: { !Wordlist.eff.contains($0) }) {
+        // Without the word list (a broken installation) words are not judged as they are typed;
+        // unlocking then reports the installation error.
+        let wordlist = try? Wordlist.eff()
+        if let wordlist, let wrong = finished.firstIndex(where: { !wordlist.contains($0) }) {
             return ("\(count); word \(wrong + 1) is not in the word list", .danger)
         }
         if words.count < Passphrase.minimumWords { return ("\(count) (at least \(Passphrase.minimumWords))", .dim) }
-        if typing, let last = words.last, !Wordlist.eff.contains(last) { return (count, .dim) }
+        if typing, let last = words.last, wordlist?.contains(last) != true { return (count, .dim) }
         return (count, .success)
     }
 
