@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 @testable import HyphaEngine
 
@@ -20,16 +19,16 @@ import Testing
 
         // One thread ingests while another locks and wipes the keys part-way through, as the
         // idle lock does from the app's effects queue.
-        let ingested = Atomic<Int>(0)
+        let aThirdIngested = DispatchSemaphore(value: 0)
         let done = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
-            for chunk in chunks {
+            for (index, chunk) in chunks.enumerated() {
                 _ = try? reader.database.ingest(chunk)
-                ingested.add(1, ordering: .sequentiallyConsistent)
+                if index + 1 == chunks.count / 3 { aThirdIngested.signal() }
             }
             done.signal()
         }
-        while ingested.load(ordering: .sequentiallyConsistent) < chunks.count / 3 { usleep(200) }
+        aThirdIngested.wait()
         reader.database.lock()
         reader.keys.wipe()
         done.wait()

@@ -206,13 +206,13 @@ import Widgets
     @Test func editorWrapsLongLinesAndShowsThePosition() {
         var app = TUIScreenSnapshotTests.mainScreen()
         let value = String(repeating: "wrapped words in a long line ", count: 8) + "END"
-        app.send(.entryLoaded(key: "notes/todo", detail: Fixtures.detail("notes/todo", value, writer: 1, index: 4)))
+        app.send(.entryLoaded(key: "notes/tips", detail: Fixtures.detail("notes/tips", value, writer: 1, index: 4)))
         app.press(.char("e"))
         app.press(.ctrl("e"))
         expectScreen(app.screen(), """
          hypha 6d583418… · example.org · laptop · writable                   local only
-        ┌─ Edit 'notes/todo' ──────────────────────────────────────────────────────────┐
-        │Key    notes/todo                                                             │
+        ┌─ Edit 'notes/tips' ──────────────────────────────────────────────────────────┐
+        │Key    notes/tips                                                             │
         │Value                                                                         │
         │wrapped words in a long line wrapped words in a long line wrapped words in a l│
         │ong line wrapped words in a long line wrapped words in a long line wrapped wor│
@@ -250,8 +250,8 @@ import Widgets
         expectScreen(app.screen(), """
          hypha 6d583418… · example.org · laptop · writable       listening 0.0.0.0:4815
         ┌─ Entries ────────────────────────────┐┌─ Detail ─────────────────────────────┐
-        │  Key             Value               ││notes/todo                            │
-        │▶ notes/todo      ⚠ 2 values          ││⚠ 3 values in conflict                │
+        │  Key             Value               ││notes/tips                            │
+        │▶ notes/tips      ⚠ 2 values          ││⚠ 3 values in conflict                │
         │  notes/café      crème brûlée ⏎…     ││▶ [1] laptop 01010101:4 11-21 04:40   │
         │  people/作者     Jørgen              ││  buy milk                            │
         │                                      ││  [2] desktop 02020202:7 11-21 04:40  │
@@ -284,13 +284,13 @@ import Widgets
         app.type("milk")
         let generation = app.main?.search?.generation ?? 0
         app.send(.counted(generation: generation, prefix: "", count: 100_000))
-        app.send(.searched(SearchStep(generation: generation, matches: [Fixtures.entry("notes/todo", "buy milk", versions: 2)],
+        app.send(.searched(SearchStep(generation: generation, matches: [Fixtures.entry("notes/tips", "buy milk", versions: 2)],
                                       lastKey: "k", scanned: 40_960, done: false)))
         expectScreen(app.screen(), """
          hypha 6d583418… · example.org · laptop · writable                   local only
         ┌─ Entries matching ───────────────────┐┌─ Detail ─────────────────────────────┐
         │  Key             Value               ││Loading…                              │
-        │▶ notes/todo      ⚠ 2 values          ││                                      │
+        │▶ notes/tips      ⚠ 2 values          ││                                      │
         │                                      ││                                      │
         │                                      ││                                      │
         │                                      ││                                      │
@@ -381,7 +381,7 @@ import Widgets
         app.send(.searched(SearchStep(generation: first, matches: [Fixtures.entry("people/作者", "Jørgen")], lastKey: nil,
                                       scanned: 3, done: true)))
         #expect(app.main?.rowCount == 0)
-        app.send(.searched(SearchStep(generation: second, matches: [Fixtures.entry("notes/todo", "buy milk", versions: 2)],
+        app.send(.searched(SearchStep(generation: second, matches: [Fixtures.entry("notes/tips", "buy milk", versions: 2)],
                                       lastKey: nil, scanned: 3, done: true)))
         #expect(app.main?.rowCount == 1)
         app.press(.esc)

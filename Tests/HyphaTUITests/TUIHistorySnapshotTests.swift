@@ -10,7 +10,7 @@ import Widgets
         app.press(.down, .down, .down)  // laptop's "buy milk and bread", concurrent with desktop's
         expectScreen(app.screen(), """
          hypha 6d583418… · example.org · laptop · writable                    starting…
-        ┌─ History of 'notes/todo' ────────────────────────────────────────────────────┐
+        ┌─ History of 'notes/tips' ────────────────────────────────────────────────────┐
         │  ×   02020202:9  desktop  11-21 04:44  current  (deleted)                    │
         │  ●─┐ 01010101:6  laptop   11-21 04:43           buy oat milk and bread       │
         │  │ ● 02020202:7  desktop  11-21 04:42           buy oat milk                 │
@@ -43,7 +43,7 @@ import Widgets
         app.press(.down, .down, .char("r"))
         expectScreen(app.screen(), """
          hypha 6d583418… · example.org · laptop · writable                    starting…
-        ┌─ History of 'notes/todo' ────────────────────────────────────────────────────┐
+        ┌─ History of 'notes/tips' ────────────────────────────────────────────────────┐
         │  ×   02020202:9  desktop  11-21 04:44  current  (deleted)                    │
         │  ●─┐ 01010101:6  laptop   11-21 04:43           buy oat milk and bread       │
         │▶ │ ● 02020202:7  desktop  11-21 04:42           buy oat milk                 │
@@ -52,7 +52,7 @@ import Widgets
         │         ┌─ Restore version? ───────────────────────────────────────┐         │
         │         │                                                          │         │
         │         │ Make version 02020202:7 (desktop, 2025-11-21 04:42 UTC)  │         │
-        │         │ the value of 'notes/todo' again?                         │         │
+        │         │ the value of 'notes/tips' again?                         │         │
         │         │ This replaces its deletion on every node; the history    │         │
         │         │ keeps every version.                                     │         │
         │         │                                                          │         │

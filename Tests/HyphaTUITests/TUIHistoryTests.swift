@@ -15,7 +15,7 @@ import Widgets
 
     static func id(_ writer: UInt8, _ index: UInt64) -> VersionID { VersionID(writer: Fixtures.writer(writer), index: index) }
 
-    /// notes/todo, oldest first: a value, two concurrent edits of it (laptop, desktop), a version
+    /// notes/tips, oldest first: a value, two concurrent edits of it (laptop, desktop), a version
     /// that joined them, then a deletion (current).
     static let history: [HistoryVersion] = [
         HistoryVersion(version: version(1, 2, "buy milk", minute: 0, name: "laptop"), isCurrent: false, follows: []),
@@ -29,15 +29,15 @@ import Widgets
     ]
 
     static func app() -> AppDriver {
-        var app = AppDriver.main(rows: [Fixtures.entry("notes/todo", "buy milk"), Fixtures.entry("notes/zz", "last")])
-        app.send(.entryLoaded(key: "notes/todo", detail: Fixtures.detail("notes/todo", "buy milk", writer: 1, index: 4)))
+        var app = AppDriver.main(rows: [Fixtures.entry("notes/tips", "buy milk"), Fixtures.entry("notes/zz", "last")])
+        app.send(.entryLoaded(key: "notes/tips", detail: Fixtures.detail("notes/tips", "buy milk", writer: 1, index: 4)))
         return app
     }
 
     static func withHistory() -> AppDriver {
         var app = app()
         app.press(.char("h"))
-        app.send(.historyLoaded(key: "notes/todo", versions: history))
+        app.send(.historyLoaded(key: "notes/tips", versions: history))
         return app
     }
 
@@ -56,10 +56,10 @@ import Widgets
 
     @Test func hLoadsTheHistoryOfTheSelectedEntryInTheBackground() {
         var app = Self.app()
-        #expect(app.press(.char("h")) == [.loadHistory("notes/todo")])
-        #expect(app.screenText().contains("History of 'notes/todo'"))
+        #expect(app.press(.char("h")) == [.loadHistory("notes/tips")])
+        #expect(app.screenText().contains("History of 'notes/tips'"))
         #expect(app.screenText().contains("Loading…"))
-        app.send(.historyLoaded(key: "notes/todo", versions: Self.history))
+        app.send(.historyLoaded(key: "notes/tips", versions: Self.history))
         #expect(app.main?.history?.rows?.map(\.item.version.id) == Self.history.reversed().map(\.version.id))
         #expect(app.main?.history?.list.selected == 0)
         // A history for another key (a late answer) is dropped.
@@ -68,8 +68,8 @@ import Widgets
         // A change reloads it; the selection stays on its version.
         app.press(.down, .down)
         let commands = app.send(.databaseChanged(membership: false))
-        #expect(commands.contains(.loadHistory("notes/todo")))
-        app.send(.historyLoaded(key: "notes/todo", versions: Self.history + [
+        #expect(commands.contains(.loadHistory("notes/tips")))
+        app.send(.historyLoaded(key: "notes/tips", versions: Self.history + [
             HistoryVersion(version: Self.version(1, 8, "new", minute: 5, name: "laptop"), isCurrent: true, follows: [Self.id(2, 9)]),
         ]))
         #expect(app.main?.history?.selected?.item.version.id == Self.id(2, 7))
@@ -99,10 +99,10 @@ import Widgets
 
         app.press(.char("r"))
         let write = app.press(.char("y"))
-        #expect(write == [.write([.put(key: "notes/todo", value: Array("buy oat milk".utf8), replaces: [Self.id(2, 9)])],
-                                 .restored(key: "notes/todo", version: "02020202:7", deletion: false))])
-        app.send(.actionDone(ActionResult(kind: .restored(key: "notes/todo", version: "02020202:7", deletion: false), failure: nil)))
-        #expect(app.screen().last?.contains("Restored version 02020202:7 of 'notes/todo'.") == true)
+        #expect(write == [.write([.put(key: "notes/tips", value: Array("buy oat milk".utf8), replaces: [Self.id(2, 9)])],
+                                 .restored(key: "notes/tips", version: "02020202:7", deletion: false))])
+        app.send(.actionDone(ActionResult(kind: .restored(key: "notes/tips", version: "02020202:7", deletion: false), failure: nil)))
+        #expect(app.screen().last?.contains("Restored version 02020202:7 of 'notes/tips'.") == true)
     }
 
     @Test func restoringADeletionDeletesAndTheCurrentVersionIsNotRestored() {
@@ -117,12 +117,12 @@ import Widgets
                                      follows: [Self.id(2, 9)])
         var old = Self.history
         old[4].isCurrent = false
-        app.send(.historyLoaded(key: "notes/todo", versions: old + [current]))
+        app.send(.historyLoaded(key: "notes/tips", versions: old + [current]))
         app.press(.home, .down)
         app.press(.char("r"))
         #expect(app.screenText().contains("Restore the deletion 02020202:9"))
-        #expect(app.press(.char("y")) == [.write([.delete(key: "notes/todo", replaces: [Self.id(1, 8)])],
-                                                 .restored(key: "notes/todo", version: "02020202:9", deletion: true))])
+        #expect(app.press(.char("y")) == [.write([.delete(key: "notes/tips", replaces: [Self.id(1, 8)])],
+                                                 .restored(key: "notes/tips", version: "02020202:9", deletion: true))])
     }
 
     @Test func aReadOnlyNodeCannotRestore() {

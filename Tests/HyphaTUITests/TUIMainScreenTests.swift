@@ -8,7 +8,7 @@ import Widgets
     static let rows = (0..<30).map { Fixtures.entry(String(format: "notes/%02d", $0), "value \($0)") }
 
     static func conflictDetail() -> EntryDetail {
-        EntryDetail(key: "notes/todo", versions: [
+        EntryDetail(key: "notes/tips", versions: [
             EntryVersion(value: Array("buy milk".utf8), writer: Fixtures.writer(1), writerName: "laptop",
                          timestamp: 1_763_700_000_000, index: 4),
             EntryVersion(value: Array("buy oat milk".utf8), writer: Fixtures.writer(2), writerName: "desktop",
@@ -20,16 +20,16 @@ import Widgets
     // MARK: Conflicts
 
     @Test func aConflictIsMarkedInTheList() {
-        let app = AppDriver.main(rows: [Fixtures.entry("notes/todo", "buy milk", versions: 3)])
+        let app = AppDriver.main(rows: [Fixtures.entry("notes/tips", "buy milk", versions: 3)])
         #expect(app.screenText().contains("⚠ 3 values"))
     }
 
     static let conflictIDs = conflictDetail().versionIDs
 
     @Test func choosingAVersionWritesItOverAllOthers() throws {
-        var app = AppDriver.main(rows: [Fixtures.entry("notes/todo", "buy milk", versions: 3)])
-        #expect(app.main?.detail.key == "notes/todo")
-        app.send(.entryLoaded(key: "notes/todo", detail: Self.conflictDetail()))
+        var app = AppDriver.main(rows: [Fixtures.entry("notes/tips", "buy milk", versions: 3)])
+        #expect(app.main?.detail.key == "notes/tips")
+        app.send(.entryLoaded(key: "notes/tips", detail: Self.conflictDetail()))
         #expect(app.screenText().contains("3 values in conflict"))
 
         app.press(.tab)  // detail pane
@@ -38,40 +38,40 @@ import Widgets
         app.press(.enter)
         let modal = try #require(app.main?.modal)
         #expect(modal.dialog.focusedButton == modal.dialog.safeButton)
-        #expect(app.screenText().contains("Keep version 2 of 'notes/todo' (from desktop)?"))
+        #expect(app.screenText().contains("Keep version 2 of 'notes/tips' (from desktop)?"))
         // It replaces exactly the three versions on screen.
-        #expect(app.press(.char("y")) == [.write([.put(key: "notes/todo", value: Array("buy oat milk".utf8), replaces: Self.conflictIDs)],
-                                                 .resolved(key: "notes/todo"))])
+        #expect(app.press(.char("y")) == [.write([.put(key: "notes/tips", value: Array("buy oat milk".utf8), replaces: Self.conflictIDs)],
+                                                 .resolved(key: "notes/tips"))])
     }
 
     @Test func choosingTheDeletionDeletes() {
-        var app = AppDriver.main(rows: [Fixtures.entry("notes/todo", "buy milk", versions: 3)])
-        app.send(.entryLoaded(key: "notes/todo", detail: Self.conflictDetail()))
+        var app = AppDriver.main(rows: [Fixtures.entry("notes/tips", "buy milk", versions: 3)])
+        app.send(.entryLoaded(key: "notes/tips", detail: Self.conflictDetail()))
         app.press(.tab, .end, .char("k"))
-        #expect(app.press(.char("y")) == [.write([.delete(key: "notes/todo", replaces: Self.conflictIDs)], .resolved(key: "notes/todo"))])
+        #expect(app.press(.char("y")) == [.write([.delete(key: "notes/tips", replaces: Self.conflictIDs)], .resolved(key: "notes/tips"))])
     }
 
     @Test func cancellingTheResolutionWritesNothing() {
-        var app = AppDriver.main(rows: [Fixtures.entry("notes/todo", "buy milk", versions: 3)])
-        app.send(.entryLoaded(key: "notes/todo", detail: Self.conflictDetail()))
+        var app = AppDriver.main(rows: [Fixtures.entry("notes/tips", "buy milk", versions: 3)])
+        app.send(.entryLoaded(key: "notes/tips", detail: Self.conflictDetail()))
         app.press(.tab, .enter)
         #expect(app.press(.enter).isEmpty)  // Enter takes the safe default: Cancel
         #expect(app.main?.modal == nil)
     }
 
     @Test func editingAVersionReplacesThatVersionOnly() {
-        var app = AppDriver.main(rows: [Fixtures.entry("notes/todo", "buy milk", versions: 3)])
-        app.send(.entryLoaded(key: "notes/todo", detail: Self.conflictDetail()))
+        var app = AppDriver.main(rows: [Fixtures.entry("notes/tips", "buy milk", versions: 3)])
+        app.send(.entryLoaded(key: "notes/tips", detail: Self.conflictDetail()))
         app.press(.tab, .down, .char("e"))
         #expect(app.main?.editor?.value.text == "buy oat milk")
         app.press(.ctrl("e"))
         app.type(" and bread")
         let edited = VersionID(writer: Fixtures.writer(2), index: 7)
-        #expect(app.press(.ctrl("s")) == [.write([.put(key: "notes/todo", value: Array("buy oat milk and bread".utf8), replaces: [edited])],
-                                                 .saved(key: "notes/todo"))])
-        app.send(.actionDone(ActionResult(kind: .saved(key: "notes/todo"), failure: nil)))
+        #expect(app.press(.ctrl("s")) == [.write([.put(key: "notes/tips", value: Array("buy oat milk and bread".utf8), replaces: [edited])],
+                                                 .saved(key: "notes/tips"))])
+        app.send(.actionDone(ActionResult(kind: .saved(key: "notes/tips"), failure: nil)))
         #expect(app.main?.editor == nil)
-        #expect(app.screenText().contains("Saved 'notes/todo'."))
+        #expect(app.screenText().contains("Saved 'notes/tips'."))
     }
 
     // MARK: Filtering
@@ -104,7 +104,7 @@ import Widgets
 
     @Test func searchMatchesValuesCaseInsensitively() {
         let needle = SearchState.fold("MiLK")
-        #expect(SearchState.matches(Fixtures.entry("notes/todo", "buy milk"), needle: needle))
+        #expect(SearchState.matches(Fixtures.entry("notes/tips", "buy milk"), needle: needle))
         #expect(SearchState.matches(Fixtures.entry("MILKY/way", "x"), needle: needle))
         #expect(!SearchState.matches(Fixtures.entry("notes/other", "bread"), needle: needle))
         // The same text in another Unicode form still matches.

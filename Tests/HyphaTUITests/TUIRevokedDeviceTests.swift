@@ -13,7 +13,7 @@ import Widgets
     ]
 
     static func revoked(size: Size = Size(width: 80, height: 24)) -> AppDriver {
-        var app = AppDriver.main(rows: [Fixtures.entry("notes/todo", "buy milk")], size: size)
+        var app = AppDriver.main(rows: [Fixtures.entry("notes/tips", "buy milk")], size: size)
         app.send(.nodesLoaded(rows, writable: false, revocation: revocation))
         return app
     }

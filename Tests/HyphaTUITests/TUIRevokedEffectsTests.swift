@@ -32,7 +32,7 @@ import Testing
         let laptop = try directory.openDatabase(config: config)
         try laptop.unlock(laptopKeys)
         try TUIEffectsTests.pull(into: laptop, from: origin)
-        try laptop.write([.put(key: "notes/todo", value: Array("buy milk".utf8))])
+        try laptop.write([.put(key: "notes/tips", value: Array("buy milk".utf8))])
         #expect(FileManager.default.createFile(atPath: directory.logURL.path, contents: Data("log\n".utf8)))
 
         let runner = EffectsRunner(directory: directory, backend: LocalOnlyBackend(), environment: [:]) { _ in }
@@ -65,7 +65,7 @@ import Testing
         #expect(learned == Revocation(by: "desktop", on: "2026-12-01"))
         #expect(rows.first { $0.isThisNode }?.status == .revoked)
         // It still reads what it holds.
-        #expect(runner.perform(.loadEntry("notes/todo")).count == 1)
+        #expect(runner.perform(.loadEntry("notes/tips")).count == 1)
         let refused = runner.perform(.write([.put(key: "x", value: [1])], .saved(key: "x")))
         #expect(refused == [.actionDone(ActionResult(kind: .saved(key: "x"), failure: "this device was revoked by desktop on 2026-12-01"))])
 

@@ -86,11 +86,11 @@ import Widgets
 
     static func mainScreen() -> AppDriver {
         var app = AppDriver.main(rows: [
-            Fixtures.entry("notes/todo", "buy milk", versions: 2),
+            Fixtures.entry("notes/tips", "buy milk", versions: 2),
             Fixtures.entry("notes/café", "crème brûlée\nsecond line"),
             Fixtures.entry("people/作者", "Jørgen"),
         ])
-        app.send(.entryLoaded(key: "notes/todo", detail: TUIMainScreenTests.conflictDetail()))
+        app.send(.entryLoaded(key: "notes/tips", detail: TUIMainScreenTests.conflictDetail()))
         app.send(.nodesLoaded([
             NodeRow(name: "laptop", key: AppDriver.deviceKey, status: .authorised, isThisNode: true, requestID: nil),
             NodeRow(name: "old-phone", key: String(repeating: "c4", count: 32), status: .revoked, isThisNode: false, requestID: nil),
@@ -104,8 +104,8 @@ import Widgets
         expectScreen(app.screen(), """
          hypha 6d583418… · example.org · laptop · writable                   local only
         ┌─ Entries ────────────────────────────┐┌─ Detail ─────────────────────────────┐
-        │  Key             Value               ││notes/todo                            │
-        │▶ notes/todo      ⚠ 2 values          ││⚠ 3 values in conflict                │
+        │  Key             Value               ││notes/tips                            │
+        │▶ notes/tips      ⚠ 2 values          ││⚠ 3 values in conflict                │
         │  notes/café      crème brûlée ⏎…     ││▶ [1] laptop 01010101:4 11-21 04:40   │
         │  people/作者     Jørgen              ││  buy milk                            │
         │                                      ││  [2] desktop 02020202:7 11-21 04:40  │
@@ -142,8 +142,8 @@ import Widgets
         expectScreen(app.screen(), """
          hypha 6d583418… · example.org · laptop · writ… local only · 2 pending requests
         ┌─ Entries ────────────────────────────┐┌─ Detail ─────────────────────────────┐
-        │  Key             Value               ││notes/todo                            │
-        │▶ notes/todo      ⚠ 2 values          ││⚠ 3 values in conflict                │
+        │  Key             Value               ││notes/tips                            │
+        │▶ notes/tips      ⚠ 2 values          ││⚠ 3 values in conflict                │
         │  notes/café      crème brûlée ⏎…     ││▶ [1] laptop 01010101:4 11-21 04:40   │
         │  people/作者     Jørgen              ││  buy milk                            │
         │                                      ││  [2] desktop 02020202:7 11-21 04:40  │
@@ -171,10 +171,10 @@ import Widgets
 
     @Test func aConflictAt120x40() {
         var app = AppDriver.main(rows: [
-            Fixtures.entry("notes/todo", "buy milk", versions: 3),
+            Fixtures.entry("notes/tips", "buy milk", versions: 3),
             Fixtures.entry("notes/café", "crème brûlée\nsecond line"),
         ], size: Size(width: 120, height: 40))
-        app.send(.entryLoaded(key: "notes/todo", detail: TUIMainScreenTests.conflictDetail()))
+        app.send(.entryLoaded(key: "notes/tips", detail: TUIMainScreenTests.conflictDetail()))
         app.send(.nodesLoaded([
             NodeRow(name: "laptop", key: AppDriver.deviceKey, status: .authorised, isThisNode: true, requestID: nil),
             NodeRow(name: "copy", key: String(repeating: "e5", count: 32), status: .authorised, isThisNode: false, requestID: nil,
@@ -184,8 +184,8 @@ import Widgets
         expectScreen(app.screen(), """
          hypha 6d583418… · example.org · laptop · writable                                                           local only
         ┌─ Entries ────────────────────────────────────────────────┐┌─ Detail ─────────────────────────────────────────────────┐
-        │  Key                     Value                           ││notes/todo                                                │
-        │▶ notes/todo              ⚠ 3 values                      ││⚠ 3 values in conflict                                    │
+        │  Key                     Value                           ││notes/tips                                                │
+        │▶ notes/tips              ⚠ 3 values                      ││⚠ 3 values in conflict                                    │
         │  notes/café              crème brûlée ⏎…                 ││▶ [1] laptop  01010101:4  2025-11-21 04:40 UTC            │
         │                                                          ││  buy milk                                                │
         │                                                          ││  [2] desktop  02020202:7  2025-11-21 04:40 UTC           │
@@ -236,8 +236,8 @@ import Widgets
          This device was revoked by desktop on 2026-12-01. It can read what it holds
          but can no longer write or approve.
         ┌─ Entries ────────────────────────────┐┌─ Detail ─────────────────────────────┐
-        │  Key             Value               ││notes/todo                            │
-        │▶ notes/todo      ⚠ 2 values          ││⚠ 3 values in conflict                │
+        │  Key             Value               ││notes/tips                            │
+        │▶ notes/tips      ⚠ 2 values          ││⚠ 3 values in conflict                │
         │  notes/café      crème brûlée ⏎…     ││▶ [1] laptop 01010101:4 11-21 04:40   │
         │  people/作者     Jørgen              ││  buy milk                            │
         │                                      ││  [2] desktop 02020202:7 11-21 04:40  │

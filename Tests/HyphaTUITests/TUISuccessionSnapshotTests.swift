@@ -12,7 +12,7 @@ import Widgets
          hypha 6d583418… · example.org · laptop · writable                    starting…
         ┌─ Entries ────────────────────────────┐┌─ Detail ─────────────────────────────┐
         │  Key             Value               ││Loading…                              │
-        │▶ notes/todo      buy milk            ││                                      │
+        │▶ notes/tips      buy milk            ││                                      │
         │  shared/plan     ⚠ 2 values          ││                                      │
         │                                      ││                                      │
         │ ┌─ Change passphrase ──────────────────────────────────────────────────────┐ │
@@ -44,7 +44,7 @@ import Widgets
          hypha 6d583418… · example.org · laptop · writable                    starting…
         ┌─ Entries ────────────────────────────┐┌─ Detail ─────────────────────────────┐
         │  Key             Value               ││Loading…                              │
-        │▶ notes/todo      buy milk            ││                                      │
+        │▶ notes/tips      buy milk            ││                                      │
         │  shared/plan     ⚠ 2 values          ││                                      │
         │                                      ││                                      │
         │ ┌─ Change passphrase ──────────────────────────────────────────────────────┐ │
@@ -77,7 +77,7 @@ import Widgets
          Moved to a new passphrase on 2026-12-01 (from desktop): F to follow.
         ┌─ Entries ────────────────────────────┐┌─ Detail ─────────────────────────────┐
         │  Key             Value               ││Loading…                              │
-        │▶ notes/todo      buy milk            ││                                      │
+        │▶ notes/tips      buy milk            ││                                      │
         │  shared/plan     ⚠ 2 values          ││                                      │
         │ ┌─ Follow the new passphrase ──────────────────────────────────────────────┐ │
         │ │                                                                          │ │
@@ -111,7 +111,7 @@ import Widgets
          Moved to a new passphrase on 2026-12-01 (from desktop): F to follow.
         ┌─ Entries ────────────────────────────┐┌─ Detail ─────────────────────────────┐
         │  Key             Value               ││Loading…                              │
-        │▶ notes/todo      buy milk            ││                                      │
+        │▶ notes/tips      buy milk            ││                                      │
         │  shared/plan     ⚠ 2 values          ││                                      │
         │                                      ││                                      │
         │ ┌─ Follow the new passphrase ──────────────────────────────────────────────┐ │
@@ -177,7 +177,7 @@ import Widgets
          Moved to a new passphrase on 2026-12-01 (from desktop): F to follow.
         ┌─ Entries ────────────────────────────┐┌─ Detail ─────────────────────────────┐
         │  Key             Value               ││Loading…                              │
-        │▶ notes/todo      buy milk            ││                                      │
+        │▶ notes/tips      buy milk            ││                                      │
         │  shared/plan     ⚠ 2 values          ││                                      │
         │                                      ││                                      │
         │                                      ││                                      │

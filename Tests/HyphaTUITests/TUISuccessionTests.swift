@@ -14,7 +14,7 @@ import Widgets
         + [.init(databaseID: thief, domain: "example.org", day: "2026-12-02", by: "phone")])
 
     static func main() -> AppDriver {
-        AppDriver.main(rows: [Fixtures.entry("notes/todo", "buy milk"), Fixtures.entry("shared/plan", "", versions: 2)],
+        AppDriver.main(rows: [Fixtures.entry("notes/tips", "buy milk"), Fixtures.entry("shared/plan", "", versions: 2)],
                        size: Size(width: 80, height: 24))
     }
 

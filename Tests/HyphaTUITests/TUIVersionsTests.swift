@@ -6,33 +6,33 @@ import Widgets
 /// Writes name the versions they replace: what the editor, the delete question and a conflict
 /// resolution showed, never what arrived after.
 @Suite struct TUIVersionsTests {
-    static let mine = Fixtures.detail("notes/todo", "buy milk", writer: 1, index: 4)
+    static let mine = Fixtures.detail("notes/tips", "buy milk", writer: 1, index: 4)
     static let mineID = VersionID(writer: Fixtures.writer(1), index: 4)
     /// Another node's edit of `mine`, arrived while the editor was open.
-    static let theirs = Fixtures.detail("notes/todo", "buy oat milk", writer: 2, index: 9, name: "desktop")
+    static let theirs = Fixtures.detail("notes/tips", "buy oat milk", writer: 2, index: 9, name: "desktop")
 
     static func app() -> AppDriver {
-        AppDriver.main(rows: [Fixtures.entry("notes/todo", "buy milk"), Fixtures.entry("notes/zz", "last")])
+        AppDriver.main(rows: [Fixtures.entry("notes/tips", "buy milk"), Fixtures.entry("notes/zz", "last")])
     }
 
     @Test func aStaleEditReplacesOnlyWhatTheEditorShowed() throws {
         var app = Self.app()
-        app.send(.entryLoaded(key: "notes/todo", detail: Self.mine))
+        app.send(.entryLoaded(key: "notes/tips", detail: Self.mine))
         app.press(.char("e"))
         #expect(app.main?.editor?.replaces == [Self.mineID])
         #expect(!app.screenText().contains("changed on another node"))
 
         // Another node's edit arrives while the editor is open: the editor says so...
         app.send(.databaseChanged(membership: false))
-        app.send(.entryLoaded(key: "notes/todo", detail: Self.theirs))
+        app.send(.entryLoaded(key: "notes/tips", detail: Self.theirs))
         #expect(app.screenText().contains("changed on another node: saving keeps both"))
         #expect(app.main?.editor?.value.text == "buy milk")  // the text being edited is not touched
 
         // ...and saving still names only the version it showed, so both values stay.
         app.press(.ctrl("e"))
         app.type(" and bread")
-        #expect(app.press(.ctrl("s")) == [.write([.put(key: "notes/todo", value: Array("buy milk and bread".utf8),
-                                                      replaces: [Self.mineID])], .saved(key: "notes/todo"))])
+        #expect(app.press(.ctrl("s")) == [.write([.put(key: "notes/tips", value: Array("buy milk and bread".utf8),
+                                                      replaces: [Self.mineID])], .saved(key: "notes/tips"))])
     }
 
     @Test func editPressedBeforeTheEntryLoadedWaitsForIt() {
@@ -40,7 +40,7 @@ import Widgets
         app.press(.enter)
         #expect(app.main?.editor == nil)
         #expect(app.main?.detail.pending == .edit)
-        app.send(.entryLoaded(key: "notes/todo", detail: Self.mine))
+        app.send(.entryLoaded(key: "notes/tips", detail: Self.mine))
         #expect(app.main?.editor?.value.text == "buy milk")
         #expect(app.main?.editor?.replaces == [Self.mineID])
         #expect(app.main?.detail.pending == nil)
@@ -58,7 +58,7 @@ import Widgets
     @Test func anEntryThatTurnedIntoAConflictIsNotEditedWhole() {
         // The list still says one value; the detail, newer, shows two.
         var app = Self.app()
-        app.send(.entryLoaded(key: "notes/todo", detail: EntryDetail(key: "notes/todo", versions: Self.mine.versions + Self.theirs.versions)))
+        app.send(.entryLoaded(key: "notes/tips", detail: EntryDetail(key: "notes/tips", versions: Self.mine.versions + Self.theirs.versions)))
         app.press(.char("e"))
         #expect(app.main?.editor == nil)
         #expect(app.main?.focus == .detail)
@@ -67,21 +67,21 @@ import Widgets
 
     @Test func deletingAConflictReplacesEveryVersionShown() throws {
         var app = Self.app()
-        let both = EntryDetail(key: "notes/todo", versions: Self.mine.versions + Self.theirs.versions)
+        let both = EntryDetail(key: "notes/tips", versions: Self.mine.versions + Self.theirs.versions)
         app.press(.char("d"))
         #expect(app.main?.modal == nil)  // waits for the versions
-        app.send(.entryLoaded(key: "notes/todo", detail: both))
+        app.send(.entryLoaded(key: "notes/tips", detail: both))
         let modal = try #require(app.main?.modal)
-        #expect(modal.purpose == .delete(key: "notes/todo", replaces: both.versionIDs))
+        #expect(modal.purpose == .delete(key: "notes/tips", replaces: both.versionIDs))
         #expect(app.screenText().contains("replaces all 2 values shown"))
         // A version that arrives while the question is open is not deleted with the others.
-        app.send(.entryLoaded(key: "notes/todo", detail: Self.theirs))
-        #expect(app.press(.char("y")) == [.write([.delete(key: "notes/todo", replaces: both.versionIDs)], .deleted(key: "notes/todo"))])
+        app.send(.entryLoaded(key: "notes/tips", detail: Self.theirs))
+        #expect(app.press(.char("y")) == [.write([.delete(key: "notes/tips", replaces: both.versionIDs)], .deleted(key: "notes/tips"))])
     }
 
     @Test func theDetailPaneShowsEachVersionsID() {
         var app = Self.app()
-        app.send(.entryLoaded(key: "notes/todo", detail: EntryDetail(key: "notes/todo", versions: Self.mine.versions + Self.theirs.versions)))
+        app.send(.entryLoaded(key: "notes/tips", detail: EntryDetail(key: "notes/tips", versions: Self.mine.versions + Self.theirs.versions)))
         let text = app.screenText()
         #expect(text.contains("01010101:4"))
         #expect(text.contains("02020202:9"))

@@ -11,7 +11,7 @@ struct AppModel: Equatable {
     var lastActivity: Double = 0
     var screen: Screen = .starting
     var node: NodeSummary?
-    /// A short message in the bottom row ("saved 'notes/todo'"), until `until`.
+    /// A short message in the bottom row ("saved 'notes/tips'"), until `until`.
     var notice: Notice?
     /// Set once `quit` was emitted.
     var isQuitting = false

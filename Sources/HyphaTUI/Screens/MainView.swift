@@ -257,7 +257,7 @@ enum EditorView {
         let inner = Pane.inner(layout.body)
         buffer.put("Key", x: inner.x, y: inner.y, style: theme[editor.keyFocused ? .titleFocused : .text])
         if case .add = editor.mode {
-            TextField(state: editor.key, focused: editor.keyFocused, placeholder: "notes/todo")
+            TextField(state: editor.key, focused: editor.keyFocused, placeholder: "notes/tips")
                 .render(in: layout.editorKey, buffer: &buffer, theme: theme)
         } else {
             buffer.put(EntryText.key(editor.targetKey, limit: 300), x: layout.editorKey.x, y: layout.editorKey.y,
