@@ -109,6 +109,13 @@ import Widgets
         #expect(!SearchState.matches(Fixtures.entry("notes/other", "bread"), needle: needle))
         // The same text in another Unicode form still matches.
         #expect(SearchState.matches(Fixtures.entry("k", "cafe\u{301} crème"), needle: SearchState.fold("CAFÉ")))
+        // ASCII text compared byte by byte: at either end, upper case, a partial match before.
+        #expect(SearchState.matches(Fixtures.entry("a", "MIMILK"), needle: needle))
+        #expect(SearchState.matches(Fixtures.entry("milk", "x"), needle: needle))
+        #expect(!SearchState.matches(Fixtures.entry("mil", "k mil"), needle: needle))
+        // Lower-casing non-ASCII text may give ASCII (the Kelvin sign is "k"): still found.
+        #expect(SearchState.matches(Fixtures.entry("a", "MIL\u{212A}"), needle: needle))
+        #expect(SearchState.matches(Fixtures.entry("a", "x"), needle: SearchState.fold("")))
     }
 
     // MARK: Idle lock

@@ -37,6 +37,11 @@ struct TUIBenchmark {
         /// their results.
         var settled: Timing
         var keypresses: Int
+        /// `/` and a query found in no key and no value: the last keypress until the search has
+        /// decrypted and compared every entry (what "search across keys and values" costs at most).
+        var searchMilliseconds: Double
+        /// Entries that search looked at (all of them, or the measure is wrong).
+        var searchScanned: Int
         var residentMegabytes: Double
         /// Rows of the first frame and the last, to show what was measured.
         var firstScreen: [String]
@@ -121,10 +126,29 @@ struct TUIBenchmark {
             terminal.draw(App.view(model, size: Self.size, theme: terminal.theme))
             settled.append(Self.now() - pressed)
         }
+        let (search, scanned) = fullSearch(&model, runner, terminal)
         return Result(entries: entries, buildSeconds: buildSeconds, firstFrameMilliseconds: firstFrame,
                       scanMilliseconds: scan, handling: Timing(handling), settled: Timing(settled),
-                      keypresses: handling.count, residentMegabytes: Self.residentMegabytes(),
+                      keypresses: handling.count, searchMilliseconds: search, searchScanned: scanned,
+                      residentMegabytes: Self.residentMegabytes(),
                       firstScreen: firstScreen, lastScreen: terminal.screenText())
+    }
+
+    /// A search that matches nothing, so that it reads and decrypts every entry. Earlier keys'
+    /// searches are dropped unrun, as the app drops a stale generation; the time runs from the
+    /// last key until the search reports done.
+    private func fullSearch(_ model: inout AppModel, _ runner: EffectsRunner, _ terminal: NcursesTerminal) -> (Double, Int) {
+        let query = "zebra"
+        for key in [Key.char("/")] + query.dropLast().map({ Key.char($0) }) { _ = App.update(&model, .key(key)) }
+        let pressed = Self.now()
+        var none: [Command] = []
+        settle(App.update(&model, .key(.char(query.last!))), &model, runner, deferringScans: &none)
+        terminal.draw(App.view(model, size: Self.size, theme: terminal.theme))
+        let elapsed = Self.now() - pressed
+        guard case let .main(state) = model.screen, let search = state.search, search.done else { return (elapsed, 0) }
+        let scanned = search.scanned
+        _ = App.update(&model, .key(.esc))
+        return (elapsed, scanned)
     }
 
     /// Runs commands and the commands their results lead to, as the effects queue would,

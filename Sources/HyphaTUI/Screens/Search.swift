@@ -29,9 +29,36 @@ struct SearchState: Equatable {
     static func fold(_ text: String) -> String { text.precomposedStringWithCanonicalMapping.lowercased() }
 
     static func matches(_ summary: EntrySummary, needle: String) -> Bool {
-        if fold(summary.key).contains(needle) { return true }
-        guard let value = summary.value, let text = String(validating: value, as: UTF8.self) else { return false }
-        return fold(text).contains(needle)
+        let asciiNeedle = Array(needle.utf8)
+        if contains(summary.key.utf8, needle: needle, asciiNeedle: asciiNeedle) { return true }
+        guard let value = summary.value else { return false }
+        return contains(value, needle: needle, asciiNeedle: asciiNeedle)
+    }
+
+    /// Whether UTF-8 `text` contains the folded `needle`. ASCII text (most keys and values) is
+    /// compared byte by byte with ASCII case folding, which is what NFC and lower-casing do to it;
+    /// anything else (where lower-casing may even produce ASCII, as the Kelvin sign does) takes
+    /// the full Unicode path.
+    private static func contains(_ text: some Collection<UInt8>, needle: String, asciiNeedle: [UInt8]) -> Bool {
+        if asciiNeedle.allSatisfy({ $0 < 0x80 }), text.allSatisfy({ $0 < 0x80 }) {
+            return containsASCII(Array(text), asciiNeedle)
+        }
+        guard let string = String(validating: text, as: UTF8.self) else { return false }
+        return fold(string).contains(needle)
+    }
+
+    /// Substring search of a lower-case ASCII needle in ASCII bytes, ignoring ASCII case.
+    private static func containsASCII(_ text: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard text.count >= needle.count else { return false }
+        @inline(__always) func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+        let first = needle[0]
+        for start in 0...(text.count - needle.count) where lower(text[start]) == first {
+            var at = 1
+            while at < needle.count && lower(text[start + at]) == needle[at] { at += 1 }
+            if at == needle.count { return true }
+        }
+        return false
     }
 
     func command(after: String?) -> Command {
