@@ -205,6 +205,14 @@ two_authorised_apps() {
     check "B has A's entry" wait_for "$value" 20
 }
 
+# session_status NAME [TIMEOUT]: the exit status of the app started by start_app_session NAME,
+# once it has quit (empty if it has not within TIMEOUT seconds, default 10).
+session_status() {
+    local deadline=$(( $(date +%s) + ${2:-10} ))
+    while [ ! -s "$E2E_WORK/$1.status" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.05; done
+    cat "$E2E_WORK/$1.status" 2>/dev/null
+}
+
 # Waits until a file exists (for up to N seconds).
 wait_until_file() {
     local path="$1" limit="${2:-5}" waited=0

@@ -52,9 +52,7 @@ keys q
 SESSION=A
 keys q
 for name in A B; do
-  deadline=$(( $(date +%s) + 10 ))
-  while [ ! -s "$E2E_WORK/$name.status" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.05; done
-  check "app $name quits with status 0" test "$(cat "$E2E_WORK/$name.status" 2>/dev/null)" = 0
+  check "app $name quits with status 0" test "$(session_status $name)" = 0
 done
 
 # From the command line: each data directory holds both values, in conflict.

@@ -65,9 +65,7 @@ keys Escape
 check "Esc clears the filter" wait_for "of 2" 5
 keys q
 for name in A B; do
-  deadline=$(( $(date +%s) + 10 ))
-  while [ ! -s "$E2E_WORK/$name.status" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.05; done
-  check "app $name quits with status 0" test "$(cat "$E2E_WORK/$name.status" 2>/dev/null)" = 0
+  check "app $name quits with status 0" test "$(session_status $name)" = 0
   [ "$(cat "$E2E_WORK/$name.status" 2>/dev/null)" = 0 ] || { SESSION=$name; print_screen; echo "status: $(cat "$E2E_WORK/$name.status" 2>/dev/null)"; }
 done
 finish
