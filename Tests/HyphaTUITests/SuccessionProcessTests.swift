@@ -173,7 +173,44 @@ import Testing
         let followed = try #require(try d.b.json(["follow", "--passphrase-file", d.newPassphraseFile, "--old-passphrase-file",
                                                   d.origin.passphraseFile, "--timeout", "60"]) as? [String: Any])
         #expect(followed["database"] as? String == ours)
-        for process in [d.aNode, thief, d.relay] { process.stop() }
+        for process in [d.aNode, thief] { process.stop() }
+
+        // The relay holds no passphrase: there the person chooses by the id.
+        Devices.stop(d.relay)
+        let relay = DataDir("relay", path: d.relayPath, passphraseFile: nil)
+        let told = try relay.run(["nodes"])
+        #expect(told.stderr.contains("conflicting successions") && told.stderr.contains("hypha follow --database ID"), "\(told.stderr)")
+        let unnamed = try relay.run(["follow"])
+        #expect(SuccessionRefusalTests.isOneLine(unnamed, "choose the successor that is yours with --database ID")
+                && unnamed.stderr.contains(ours) && unnamed.stderr.contains(theirs), "\(unnamed.stderr)")
+        let stranger = try relay.run(["follow", "--database", String(repeating: "0", count: 64)])
+        #expect(SuccessionRefusalTests.isOneLine(stranger, "is not a successor of this node's databases"), "\(stranger.stderr)")
+        let byPassphrase = try d.b.run(["follow", "--database", ours])
+        #expect(SuccessionRefusalTests.isOneLine(byPassphrase, "--database is for an always-on node"), "\(byPassphrase.stderr)")
+
+        // Choosing theirs (a mistake, say) serves theirs and drops ours; choosing ours again
+        // puts it right. Each choice is one line and leaves one successor served.
+        let relayDirectory = DataDirectory(URL(fileURLWithPath: d.relayPath))
+        let wrong = try #require(try relay.json(["follow", "--database", String(theirs.prefix(12))]) as? [String: Any])
+        #expect(wrong["database"] as? String == theirs && wrong["dropped"] as? [String] == [ours])
+        #expect(try relayDirectory.loadConfig().successors == [theirs])
+        let ourID = try #require(PublicKey(hex: ours))
+        #expect(!FileManager.default.fileExists(atPath: relayDirectory.successorPath(ourID)))
+        let right = try #require(try relay.json(["follow", "--database", ours]) as? [String: Any])
+        #expect(right["database"] as? String == ours && right["dropped"] as? [String] == [theirs] && right["alreadyServed"] as? Bool == false)
+        #expect(try relayDirectory.loadConfig().successors == [ours])
+        #expect(FileManager.default.fileExists(atPath: relayDirectory.successorPath(ourID)))
+        #expect(!FileManager.default.fileExists(atPath: relayDirectory.successorPath(theirID)))
+
+        // Restarted, the relay serves ours again: B (now on ours) fetches A's writes through it alone.
+        let restarted = try Processes.relay(d.relayPath, databaseID: d.oldDatabase)
+        let relayAddress = try restarted.listeningAddress()
+        let a = try Processes.serve(d.renewed(d.a), peers: [relayAddress])
+        let value = Self.value("after-choice")
+        #expect(try d.renewed(d.a).run(["put", "chosen/a", value]).status == 0)
+        let b = try Processes.serve(d.renewed(d.b), peers: [relayAddress])
+        #expect(NodeProcess.eventually { (try? d.renewed(d.b).run(["get", "chosen/a"]).stdout.contains(value)) == true })
+        for process in [a, b, restarted] { process.stop() }
     }
 
     /// The files under `path` that contain one of `values`.

@@ -163,6 +163,8 @@ public enum FollowFailure: UserFacingError, Equatable {
     case derivesNoSuccessor(derived: [DatabaseID], known: [String])
     case noPeers
     case timedOut(have: UInt64, of: UInt64, peers: [String])
+    /// An always-on node was given a successor id it has seen no verified succession to.
+    case unknownSuccessor(given: String, known: [String], ambiguous: Bool)
 
     public var description: String {
         switch self {
@@ -174,6 +176,11 @@ public enum FollowFailure: UserFacingError, Equatable {
             return "the new passphrase derives \(derived.map { "\($0.shortHex)…" }.joined(separator: ", ")), which is not a successor of this database (\(list))"
         case .noPeers:
             return "the successor's state is not here yet: give a peer to fetch it from (--peer HOST:PORT)"
+        case let .unknownSuccessor(given, known, ambiguous):
+            if ambiguous { return "\(given) matches several successors: give more digits (\(known.joined(separator: "; ")))" }
+            return known.isEmpty
+                ? "no succession of this node's databases has reached it: \(given) is not a successor it can serve"
+                : "\(given) is not a successor of this node's databases (successors: \(known.joined(separator: "; ")))"
         case let .timedOut(have, of, peers):
             return "fetched \(have) of the successor's first \(of) blocks from \(peers.joined(separator: ", ")) before the timeout: is a peer that has it running?"
         }

@@ -9,8 +9,9 @@ import Logging
 enum NodeRunner {
     static func run(_ host: NodeHost, json: Bool, onEvent: @escaping @Sendable (NodeEvent) -> Void = { _ in },
                     afterStart: @escaping @Sendable () throws -> Void = {}) -> Never {
+        let alwaysOn = host.current.config.role == .alwaysOn
         host.current.observe { event in
-            EventPrinter.print(event, json: json)
+            EventPrinter.print(event, json: json, alwaysOn: alwaysOn)
             onEvent(event)
         }
         for signalNumber in [SIGINT, SIGTERM] {
@@ -48,7 +49,7 @@ enum SignalSources {
 
 /// How `serve` and `join` report what happens: one line each, text for people or JSON for scripts.
 enum EventPrinter {
-    static func print(_ event: NodeEvent, json: Bool) {
+    static func print(_ event: NodeEvent, json: Bool, alwaysOn: Bool = false) {
         switch event {
         case let .listening(address):
             emit(json: json, text: "listening on \(address) (TCP and ws://\(address)/hypha)", object: ["event": "listening", "address": address])
@@ -94,7 +95,7 @@ enum EventPrinter {
         case let .notice(text):
             emit(json: json, text: Sanitise.forTerminal(text, limit: 300), object: ["event": "notice", "message": text])
         case let .succession(status):
-            emit(json: json, text: SuccessionText.line(status), object: ["event": "succession", "conflicting": status.isConflicting,
+            emit(json: json, text: SuccessionText.line(status, alwaysOn: alwaysOn), object: ["event": "succession", "conflicting": status.isConflicting,
                                                   "successors": status.candidates.map { $0.successor.hex }])
         }
     }
@@ -110,7 +111,12 @@ enum EventPrinter {
 
 /// How the command line tells a succession (serve, join, nodes).
 enum SuccessionText {
-    static func line(_ status: SuccessionStatus) -> String {
+    /// An always-on node holds no passphrase: there the person chooses by the successor's id.
+    static func line(_ status: SuccessionStatus, alwaysOn: Bool = false) -> String {
+        if alwaysOn && status.isConflicting {
+            let candidates = status.candidates.map { "\($0.successor.hex) (\($0.day), from \(Sanitise.forTerminal($0.by)))" }
+            return "conflicting successions: this database may be compromised (\(candidates.joined(separator: "; "))): serve yours with `hypha follow --database ID`, the id your `hypha rekey` printed"
+        }
         let candidates = status.candidates.map { "\($0.successor.shortHex)… (\($0.day), from \(Sanitise.forTerminal($0.by)))" }
         return status.isConflicting
             ? "conflicting successions: this database may be compromised (\(candidates.joined(separator: "; "))): follow the one whose passphrase is yours with `hypha follow`"

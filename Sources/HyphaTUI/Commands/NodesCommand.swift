@@ -27,7 +27,7 @@ struct NodesCommand: ParsableCommand {
             return
         }
         if let status = try? session.database.successionStatus(), !status.candidates.isEmpty {
-            Output.note(SuccessionText.line(status))
+            Output.note(SuccessionText.line(status, alwaysOn: session.config.role == .alwaysOn))
         }
         Output.line("NAME\tKEY\tSTATUS\tADDED BY\tENTRIES")
         for w in writers {

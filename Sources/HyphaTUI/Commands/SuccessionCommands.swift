@@ -69,7 +69,10 @@ struct FollowCommand: ParsableCommand {
         proves it) and carries over what this device wrote after the succession without \
         having heard of it: each such write appears in the successor, as a conflict where it \
         competes with a newer version. Needs no node running on the data directory. When two \
-        successions conflict, the new passphrase chooses the one that is yours.
+        successions conflict, the new passphrase chooses the one that is yours. An always-on \
+        node follows a single succession by itself and holds no passphrase: when successions \
+        conflict, choose yours there with --database ID (the id `hypha rekey` printed); it \
+        serves that one from its next start and drops the others.
         """
     )
 
@@ -80,15 +83,28 @@ struct FollowCommand: ParsableCommand {
     @OptionGroup var network: NetworkOptions
     @Option(name: .customLong("timeout"), help: ArgumentHelp("Seconds to wait for the successor's state from the peers.", valueName: "seconds"))
     var timeout: Double = 120
+    @Option(name: .customLong("database"), help: ArgumentHelp("On an always-on node: the successor to serve (its id, or a prefix of at least 8 hex digits).", valueName: "id"))
+    var database: String?
     @OptionGroup var json: JSONOption
 
     func validate() throws {
+        if let database, database.count < 8 || database.count > 64 || !database.allSatisfy(\.isHexDigit) {
+            throw ValidationError("--database takes a database id or a prefix of at least 8 hex digits")
+        }
         if !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
         if network.listen != nil { throw ValidationError("follow does not listen; --listen is for serve and join") }
     }
 
     func run() throws {
         try SuccessionCommand.refuseBesideRunningNode(dataDirectory)
+        let chosenDirectory = DataDirectory(dataDirectory.resolved())
+        if try chosenDirectory.loadConfig().role == .alwaysOn {
+            ErrorContext.set(chosenDirectory.url.path)
+            return try followOnAlwaysOn(chosenDirectory)
+        }
+        if database != nil {
+            throw OperationalFailure(message: "--database is for an always-on node, which holds no passphrase; this node follows with the new passphrase")
+        }
         var session = try NodeSession(dataDirectory: dataDirectory)
         let status = try session.database.successionStatus()
         guard !status.candidates.isEmpty else {
@@ -121,6 +137,30 @@ struct FollowCommand: ParsableCommand {
         Output.line("Carried over \(carried) write\(carried == 1 ? "" : "s") made here after the succession.")
         Output.line("The old database \(database.databaseID.shortHex)… is kept read-only in \(directory.databasePath(of: database.databaseID, config: moved)).")
         if carried > 0 { Output.line("Run this node (hypha serve or the app) to send them to your other devices.") }
+    }
+}
+
+extension FollowCommand {
+    /// An always-on node: the person names the successor that is theirs.
+    func followOnAlwaysOn(_ directory: DataDirectory) throws {
+        var config = try directory.loadConfig()
+        guard let database else {
+            let seen = try NodeSuccession.successionsSeen(directory: directory, config: config)
+            let ids = seen.flatMap { $0.status.candidates.map(\.successor.hex) }
+            throw OperationalFailure(message: ids.isEmpty
+                ? "no succession has reached this always-on node; it follows a single one by itself"
+                : "an always-on node holds no passphrase: choose the successor that is yours with --database ID (successors: \(ids.joined(separator: ", ")))")
+        }
+        let choice = try NodeSuccession.chooseOnAlwaysOn(successor: database, directory: directory, config: &config)
+        if json.enabled {
+            try Output.json(["database": choice.chosen.hex, "predecessor": choice.predecessor.hex,
+                             "dropped": choice.dropped.map(\.hex), "alreadyServed": choice.alreadyServed])
+            return
+        }
+        Output.line(choice.alreadyServed
+            ? "This always-on node already serves \(choice.chosen.hex)."
+            : "This always-on node serves \(choice.chosen.hex) (the successor of \(choice.predecessor.shortHex)…) from its next start.")
+        for id in choice.dropped { Output.line("It no longer serves \(id.hex); its files are removed.") }
     }
 }
 
