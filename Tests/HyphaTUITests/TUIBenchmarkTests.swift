@@ -23,6 +23,9 @@ import Testing
         #expect(result.keypresses == TUIBenchmark.script(filter: "k00000000001").count)
         #expect(result.handling.p50 <= result.handling.max)
         #expect(result.residentMegabytes > 0)
+        // The search that matches nothing looked at every entry.
+        #expect(result.searchScanned == 3000)
+        #expect(result.searchMilliseconds > 0)
     }
 
     @Test func percentilesPickTheRightSamples() {

@@ -145,9 +145,11 @@ struct TUIBenchmark {
         settle(App.update(&model, .key(.char(query.last!))), &model, runner, deferringScans: &none)
         terminal.draw(App.view(model, size: Self.size, theme: terminal.theme))
         let elapsed = Self.now() - pressed
-        guard case let .main(state) = model.screen, let search = state.search, search.done else { return (elapsed, 0) }
-        let scanned = search.scanned
-        _ = App.update(&model, .key(.esc))
+        var scanned = 0
+        if case let .main(state) = model.screen, let search = state.search, search.done { scanned = search.scanned }
+        // Esc clears the search: the list as it was, on screen.
+        settle(App.update(&model, .key(.esc)), &model, runner, deferringScans: &none)
+        terminal.draw(App.view(model, size: Self.size, theme: terminal.theme))
         return (elapsed, scanned)
     }
 
