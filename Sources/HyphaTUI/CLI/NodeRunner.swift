@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import HyphaEngine
 import Logging
+import Synchronization
 
 /// Runs a node in the foreground for `serve` and `join`: starts it (with every database the
 /// data directory serves), prints its events (text or JSON Lines), and stops it cleanly on
@@ -49,6 +50,9 @@ enum SignalSources {
 
 /// How `serve` and `join` report what happens: one line each, text for people or JSON for scripts.
 enum EventPrinter {
+    /// Events arrive on the node's queue; the lock makes that assumption unnecessary.
+    private static let inSync = Mutex(InSyncReports())
+
     static func print(_ event: NodeEvent, json: Bool, alwaysOn: Bool = false) {
         switch event {
         case let .listening(address):
@@ -58,13 +62,17 @@ enum EventPrinter {
                  object: ["event": "connected", "address": peer.address, "transport": peer.transport.rawValue,
                           "node": peer.nodeName, "alwaysOn": peer.flags.contains(.alwaysOn)])
         case let .peerDisconnected(address, reason):
+            inSync.withLock { $0.disconnected(address) }
             emit(json: json, text: "disconnected \(address): \(Sanitise.forTerminal(reason, limit: 200))",
                  object: ["event": "disconnected", "address": address, "reason": reason])
         case let .connectFailed(address, reason, retry):
             emit(json: json, text: "cannot connect to \(address): \(Sanitise.forTerminal(reason, limit: 200)); retrying in \(String(format: "%.1f", retry)) s",
                  object: ["event": "connectFailed", "address": address, "reason": reason, "retryInSeconds": retry])
         case let .syncProgress(peer, remaining):
-            if remaining == 0 { emit(json: json, text: "in sync with \(peer)", object: ["event": "synced", "peer": peer]) }
+            // Text says "in sync" once each time a peer catches up, not after every live write;
+            // scripts (JSON) get every event.
+            let caughtUp = inSync.withLock { $0.report(peer: peer, remaining: remaining) }
+            if remaining == 0 && (json || caughtUp) { emit(json: json, text: "in sync with \(peer)", object: ["event": "synced", "peer": peer]) }
         case let .databaseChanged(change):
             guard json, !change.heads.isEmpty else { return }
             for head in change.heads {
@@ -122,4 +130,21 @@ enum SuccessionText {
             ? "conflicting successions: this database may be compromised (\(candidates.joined(separator: "; "))): follow the one whose passphrase is yours with `hypha follow`"
             : "this database moved to a new passphrase on \(status.candidates[0].day) (from \(Sanitise.forTerminal(status.candidates[0].by))): follow it with `hypha follow`"
     }
+}
+
+/// Which peers were last reported in sync: a peer is reported once each time it catches up
+/// (from behind, or after connecting), not after every live write that leaves it in sync.
+struct InSyncReports {
+    private var peers: Set<String> = []
+
+    /// Whether "in sync with `peer`" is news.
+    mutating func report(peer: String, remaining: UInt64) -> Bool {
+        guard remaining == 0 else {
+            peers.remove(peer)
+            return false
+        }
+        return peers.insert(peer).inserted
+    }
+
+    mutating func disconnected(_ peer: String) { peers.remove(peer) }
 }
