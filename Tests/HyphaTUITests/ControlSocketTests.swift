@@ -82,10 +82,11 @@ import Testing
         #expect(result.stderr.contains("no node is running"))
     }
 
-    static func runAsNobody(_ arguments: [String]) throws -> HyphaProcess.Result {
+    static func runAsNobody(_ arguments: [String], environment: [String: String] = [:]) throws -> HyphaProcess.Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-        process.arguments = ["-u", "nobody", "--", HyphaProcess.binary.path] + arguments
+        process.arguments = ["-u", "nobody", "--", "/usr/bin/env"] + environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            + [HyphaProcess.binary.path] + arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -72,6 +72,36 @@ struct StorageFailureTests {
         #expect(try a.run(["get", "greeting"]).stdout == "hello\n")
     }
 
+    /// A data directory its user may read but not write (mode 0500, as `nobody`: root writes
+    /// anywhere): reads work, writes fail in one line that names permissions, not the media.
+    @Test func inADirectoryTheUserCannotWriteReadsWorkAndWritesFailInOneLine() throws {
+        let origin = try NodeFixture(name: "a")
+        #expect(try origin.run(["put", "greeting", "hello"]).status == 0)
+        // A place nobody can reach: a fresh folder under /tmp, owned by nobody.
+        let place = "/tmp/hypha-readonly-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: place, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
+        defer { try? FileManager.default.removeItem(atPath: place) }
+        let copy = place + "/node", passphrase = place + "/passphrase"
+        try Processes.copyDirectory(origin.dataDirectory, to: copy)
+        try FileManager.default.copyItem(atPath: origin.passphraseFile, toPath: passphrase)
+        try Mount.run("/bin/chown", ["-R", "nobody:nogroup", place])
+        try Mount.run("/bin/chmod", ["0500", copy])
+        func asNobody(_ arguments: [String]) throws -> HyphaProcess.Result {
+            try ControlSocketTests.runAsNobody(arguments + ["--data-dir", copy], environment: ["HYPHA_PASSPHRASE_FILE": passphrase])
+        }
+        #expect(try asNobody(["get", "greeting"]).stdout == "hello\n")
+        for reading in [["list"], ["nodes"], ["check"], ["export"], ["log", "--json"], ["get", "greeting", "--json"]] {
+            let result = try asNobody(reading)
+            #expect(result.status == 0, "\(reading) in a directory nobody may not write: \(result.stderr)")
+        }
+        for writing in [["put", "greeting", "changed"], ["del", "greeting"]] {
+            let result = try asNobody(writing)
+            #expect(result.status == 1 && result.stderrLines.count == 1, "\(result.stderr)")
+            #expect(result.stderr.contains("cannot be written by this user (permissions)"), "\(result.stderr)")
+        }
+        #expect(try asNobody(["get", "greeting"]).stdout == "hello\n")
+    }
+
     @Test func flippedBytesAreFoundWritesAreRefusedAndRepairHealsFromAPeer() throws {
         let origin = try NodeFixture(name: "a")
         let a = DataDir(origin, name: "a")
@@ -156,7 +186,7 @@ struct Mount {
 
     func unmount() { try? Self.run("/bin/umount", ["-l", path]) }
 
-    private static func run(_ tool: String, _ arguments: [String]) throws {
+    static func run(_ tool: String, _ arguments: [String]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments

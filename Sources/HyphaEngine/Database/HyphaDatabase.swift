@@ -108,7 +108,7 @@ public final class HyphaDatabase: Sendable {
         keys.install(identity)
         do {
             try catchUpView()
-        } catch let failure as StorageFailure where failure.kind == .full || failure.kind == .readOnly {
+        } catch let failure as StorageFailure where [.full, .readOnly, .notWritable].contains(failure.kind) {
             // Reading what the view holds still works; blocks not applied yet wait for space.
         }
     }
