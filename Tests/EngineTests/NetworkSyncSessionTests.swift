@@ -157,6 +157,37 @@ import Testing
         #expect(reason == .badData)
     }
 
+    /// Blocks that do not count here cost a session only so much when the peer pushes them
+    /// unasked; what we asked for is bounded by our own Wants and never disconnects.
+    @Test func unaskedBlocksThatDoNotCountDisconnectPastTheirBudget() {
+        var limits = Self.limits()
+        limits.maxUncountedBytes = 6
+        limits.maxPendingIngestBytes = 1000
+        var s = SyncSession(role: .responder, local: LocalNode(nodeName: "me", flags: [.writable], nodeNonce: 5), limits: limits)
+        _ = s.handle(.established(Self.caps))
+        _ = s.handle(.received(Self.remoteOpen))
+        _ = s.handle(.ceilingsLoaded(.success([:])))
+        _ = s.handle(.headsLoaded(.success([])))
+        func closes(_ actions: [SessionAction]) -> Bool { actions.contains { if case .close = $0 { true } else { false } } }
+        // Asked for (the Want 0..<10), 10 bytes, not counted: no limit applies.
+        #expect(Self.wants(s.handle(.received(.have([Self.head(Self.writerA, 10)])))) == [.want(writer: Self.writerA, start: 0, end: 10)])
+        let asked = Self.chunk(Self.writerA, 0, 10)
+        _ = s.handle(.received(.data(asked)))
+        #expect(!closes(s.handle(.ingested(asked, .success(.notCounted)))))
+        // Pushed unasked and stored: a live push, never charged.
+        let push = Self.chunk(Self.writerB, 0, 8)
+        _ = s.handle(.received(.data(push)))
+        #expect(!closes(s.handle(.ingested(push, .success(.stored(newLength: 8))))))
+        // Pushed unasked and not counted: 4 bytes pass, 8 are past the budget of 6.
+        let first = Self.chunk(Self.writerB, 8, 4), second = Self.chunk(Self.writerB, 12, 4)
+        _ = s.handle(.received(.data(first)))
+        _ = s.handle(.received(.data(second)))
+        #expect(!closes(s.handle(.ingested(first, .success(.notCounted)))))
+        let actions = s.handle(.ingested(second, .success(.notCounted)))
+        guard case let .close(reason, _, true) = actions.last else { Issue.record("expected close: \(actions)"); return }
+        #expect(reason == .overloaded)
+    }
+
     @Test func needsFullLogAsksFromZeroOnce() {
         var s = Self.openSession(local: [Self.head(Self.writerA, 20)])
         _ = s.handle(.received(.have([Self.head(Self.writerA, 30)])))

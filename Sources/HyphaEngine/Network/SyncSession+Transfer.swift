@@ -62,6 +62,7 @@ extension SyncSession {
         writers[chunk.writer] = w
         pendingIngestBytes += chunk.byteCount
         pendingIngestCount += 1
+        if !matched { unaskedInStore[UnaskedChunk(chunk), default: 0] += 1 }
         actions.append(.ingest(chunk))
         if !readingPaused && pendingIngestBytes > limits.maxPendingIngestBytes {
             readingPaused = true
@@ -90,6 +91,9 @@ extension SyncSession {
     mutating func ingested(_ chunk: BlockChunk, _ result: Result<IngestResult, StoreFailure>) {
         pendingIngestBytes -= chunk.byteCount
         pendingIngestCount -= 1
+        let key = UnaskedChunk(chunk)
+        let unasked = unaskedInStore[key] != nil
+        if let waiting = unaskedInStore[key] { unaskedInStore[key] = waiting > 1 ? waiting - 1 : nil }
         if readingPaused && pendingIngestBytes <= limits.resumeIngestBytes {
             readingPaused = false
             actions.append(.resumeReading)
@@ -111,6 +115,12 @@ extension SyncSession {
         case .success(.needsFullLog):
             startInvestigation(chunk.writer)
         case .success(.notCounted):
+            // What we asked for is bounded by our own Wants; what the peer pushes unasked is not.
+            if unasked { uncountedBytes += UInt64(chunk.byteCount) }
+            if uncountedBytes > limits.maxUncountedBytes {
+                return close(.overloaded, "the peer sent more than \(limits.maxUncountedBytes / 1_048_576) MiB of blocks that do not count here",
+                             notify: true)
+            }
             // Valid, but it does not count here: ask no more until membership changes.
             if var w = writers[chunk.writer] {
                 w.stalled = true

@@ -58,6 +58,10 @@ struct SyncSession {
     var haveReceived = false
     var inFlightBlocks: UInt64 = 0
     var pendingIngestBytes = 0
+    /// Block bytes the peer sent unasked in this session that did not count here
+    /// (`SyncLimits.maxUncountedBytes`), and the unasked chunks waiting for the store.
+    var uncountedBytes: UInt64 = 0
+    var unaskedInStore: [UnaskedChunk: Int] = [:]
     var pendingIngestCount = 0
     var readingPaused = false
     var serveQueue = CircularBuffer<ServeJob>()
@@ -365,5 +369,18 @@ struct SyncSession {
         guard phase != .closed else { return }
         phase = .closed
         actions.append(.close(reason, message, notifyPeer: notify))
+    }
+}
+
+/// A chunk the peer sent without a Want of ours covering it (a live push, or abuse).
+struct UnaskedChunk: Hashable {
+    let writer: PublicKey
+    let start: UInt64
+    let end: UInt64
+
+    init(_ chunk: BlockChunk) {
+        writer = chunk.writer
+        start = chunk.start
+        end = chunk.end
     }
 }
