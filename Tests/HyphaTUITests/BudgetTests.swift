@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Testing
 @testable import HyphaEngine
 
@@ -77,6 +78,52 @@ import Testing
         for node in [relay, bNode, aNode] { node.stop() }
     }
 
+    /// A peer that knows only the database id pushes blocks unasked that do not count (the rest
+    /// of 40 logs nobody added, 10 MiB each, to a node that holds their first 16 blocks, again on
+    /// every reconnection): the node closes it as overloaded once the node's budget (16 MiB, then
+    /// 256 KiB/s) is spent, and takes far less than the 400 MiB offered each time.
+    @Test func unaskedBlocksThatDoNotCountArePaidFromABudget() throws {
+        let origin = try NodeFixture(name: "a")
+        let a = DataDir(origin, name: "a")
+        let aNode = try origin.serve()
+        let aAddress = try aNode.listeningAddress()
+        let databaseID = try #require(PublicKey(hex: origin.databaseID))
+        let flood = try FloodStore(databaseID: databaseID, logs: 40, hidingTheBigBlocks: true)
+        let attacker = try FloodAttacker(store: flood, connectTo: aAddress, reconnectDelay: .milliseconds(50), relentless: true)
+        try Poll.until("A holds the 16 blocks it may keep of each log", timeout: 60, interval: 0.2) {
+            let logs = try unknownLogs(a)
+            return logs.count == 40 && logs.values.allSatisfy { $0 == FloodStore.keptBlocks }
+        }
+        let before = a.databaseBytes
+        let heads = flood.reveal()
+        let readBefore = ProcFS.bytesRead(aNode.pid)
+        // Push on this session and on every one after it, for 8 s.
+        let started = Date()
+        var sessions = attacker.sessions
+        attacker.network.notifyLocalChange(heads: heads)
+        while Date().timeIntervalSince(started) < 8 {
+            try Poll.until("a new session", timeout: 10, interval: 0.05) { attacker.sessions > sessions || Date().timeIntervalSince(started) >= 8 }
+            if attacker.sessions > sessions {
+                sessions = attacker.sessions
+                attacker.network.notifyLocalChange(heads: heads)
+            }
+        }
+        let read = ProcFS.bytesRead(aNode.pid) - readBefore
+        let overloaded = attacker.disconnections.filter { $0.contains("budget") }
+        print("unasked: A read \(read / 1_048_576) MiB of the 400 MiB offered in 8 s over \(sessions) sessions; \(overloaded.count) closed as overloaded")
+        #expect(!overloaded.isEmpty, "never closed as overloaded: \(attacker.disconnections)")
+        // 16 MiB of budget and 2 MiB over 8 s, plus what was on its way when the session closed
+        // (A stops reading at 8 MiB waiting for its store; socket buffers) and A's own file reads.
+        #expect(read < 48 * 1_048_576, "A read \(read) bytes")
+        // Nothing of it was kept, and A still works.
+        #expect(try unknownLogs(a).values.allSatisfy { $0 == FloodStore.keptBlocks })
+        #expect(a.databaseBytes - before < 32 * 1_048_576)
+        #expect(try a.run(["put", "after", "the push"]).status == 0)
+        #expect(aNode.isRunning)
+        attacker.stop()
+        aNode.stop()
+    }
+
     /// Logs of writers nobody added, by key, with their stored lengths.
     private func unknownLogs(_ node: DataDir) throws -> [String: Int] {
         Dictionary(try node.nodes().filter { $0["status"] as? String == "unknown" }
@@ -88,17 +135,35 @@ import Testing
 final class FloodAttacker: Sendable {
     let network: PeerNetwork
     private let opened: LockedBox<Int>
+    private let reasons: LockedBox<[String]>
     /// Sessions the target opened with it (it is disconnected and comes back).
     var sessions: Int { opened.withLock { $0 } }
+    /// Why each of its sessions ended.
+    var disconnections: [String] { reasons.withLock { $0 } }
 
-    init(store: FloodStore, connectTo address: String) throws {
+    /// `relentless`: it queues whatever it pushes, however slowly the target reads (a real
+    /// attacker does not disconnect itself as a node does from a peer that stops reading).
+    init(store: FloodStore, connectTo address: String, reconnectDelay: TimeAmount = .milliseconds(500), relentless: Bool = false) throws {
         let connected = DispatchSemaphore(value: 0)
         let opened = LockedBox(0)
+        let reasons = LockedBox([String]())
         self.opened = opened
-        network = PeerNetwork(store: store, configuration: NetworkConfiguration(nodeName: "flood")) { event in
-            if case .connected = event {
+        self.reasons = reasons
+        var configuration = NetworkConfiguration(nodeName: "flood")
+        configuration.reconnectInitialDelay = reconnectDelay
+        if relentless {
+            configuration.maxQueuedOutboundBytes = 1 << 30
+            configuration.stalledPeerTimeout = .seconds(600)
+        }
+        network = PeerNetwork(store: store, configuration: configuration) { event in
+            switch event {
+            case .connected:
                 opened.withLock { $0 += 1 }
                 connected.signal()
+            case let .disconnected(_, _, reason):
+                reasons.withLock { $0.append(reason) }
+            default:
+                break
             }
         }
         network.connect(to: try PeerAddress(parsing: address))
@@ -134,10 +199,16 @@ final class FloodStore: ReplicationStore, @unchecked Sendable {
     private var fullHeads: [SignedHead] = []
     private let lock = NSLock()
     private var served = 0
+    /// Blocks of each log it shows (guarded by `lock`): all, or the first 16 until `reveal()`.
+    private var shown: Int
+    private var shownHeads: [SignedHead] = []
 
     var servedBytes: Int { lock.withLock { served } }
 
-    init(databaseID: DatabaseID, logs: Int) throws {
+    /// `hidingTheBigBlocks`: it shows only the 16 small blocks of each log until `reveal()`, so
+    /// that a peer holding them can be pushed the rest unasked.
+    init(databaseID: DatabaseID, logs: Int, hidingTheBigBlocks: Bool = false) throws {
+        shown = hidingTheBigBlocks ? Self.smallBlocks : Self.length
         self.databaseID = databaseID
         keys = try (0..<logs).map { k in
             try SigningKeyPair(seed: SecureBytes(copying: Blake2b.hash(Array("hypha test flood writer \(k)".utf8))))
@@ -146,6 +217,17 @@ final class FloodStore: ReplicationStore, @unchecked Sendable {
         big = (0..<Self.bigBlocks).map { i in Self.entryLike(fill: UInt8(truncatingIfNeeded: 0x80 + i), size: Self.bigSize, tag: [UInt8(i)]) }
         bigLeaves = big.map { LogHash.leaf($0) }
         fullHeads = keys.indices.map { signed(log: $0, length: Self.length) }
+        shownHeads = hidingTheBigBlocks ? keys.indices.map { signed(log: $0, length: Self.smallBlocks) } : fullHeads
+    }
+
+    /// Shows every block; returns the new heads (to announce as a local change, which pushes
+    /// them to a peer at the previous length).
+    func reveal() -> [SignedHead] {
+        lock.withLock {
+            shown = Self.length
+            shownHeads = fullHeads
+        }
+        return fullHeads
     }
 
     /// A block that starts like a put entry (version 1, kind 16) and is filler after that.
@@ -180,11 +262,12 @@ final class FloodStore: ReplicationStore, @unchecked Sendable {
         return SignedHead(writer: keys[k].publicKey, length: tree.length, treeHash: tree.treeHash, signature: tree.signature)
     }
 
-    func heads() throws -> [SignedHead] { fullHeads }
+    func heads() throws -> [SignedHead] { lock.withLock { shownHeads } }
 
     func chunks(writer: PublicKey, start: UInt64, end: UInt64, maxBytes: Int) throws -> [BlockChunk] {
-        guard let k = index[writer], start < UInt64(Self.length) else { return [] }
-        let stop = Int(min(end, UInt64(Self.length)))
+        let length = lock.withLock { shown }
+        guard let k = index[writer], start < UInt64(length) else { return [] }
+        let stop = Int(min(end, UInt64(length)))
         var chunks: [BlockChunk] = []
         for i in Int(start)..<stop {
             let block = block(log: k, i)

@@ -38,6 +38,13 @@ enum ProcFS {
         return kib * 1024
     }
 
+    /// Bytes a process has read with read calls, sockets included (`rchar` of /proc/PID/io).
+    static func bytesRead(_ pid: Int32) -> Int {
+        guard let io = try? String(contentsOfFile: "/proc/\(pid)/io", encoding: .utf8),
+              let line = io.split(separator: "\n").first(where: { $0.hasPrefix("rchar:") }) else { return 0 }
+        return Int(line.split(separator: " ").last ?? "") ?? 0
+    }
+
     static func openFiles(_ pid: Int32) -> Int {
         (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? 0
     }

@@ -35,6 +35,11 @@ public struct NetworkConfiguration: Sendable {
     /// recipients), and the burst; forwarding beyond it is dropped. Envelopes it makes itself pass.
     public var ephemeralFanOutBytesPerSecond = 1024 * 1024
     public var ephemeralFanOutBurstBytes = 2 * 1024 * 1024
+    /// Block bytes peers may push unasked that do not count here (beyond a budget, after a
+    /// cut-off or a fork), for all sessions together: a burst, then per second. The store
+    /// verifies and drops them; a session pushing past the budget is closed as overloaded.
+    public var unaskedUncountedBurstBytes = 16 * 1024 * 1024
+    public var unaskedUncountedBytesPerSecond = 256 * 1024
     /// Event loop threads when the network creates its own group.
     public var eventLoopThreads = 1
 

@@ -59,7 +59,9 @@ public final class PeerNetwork: Sendable {
         }
         let local = LocalNode(nodeName: configuration.nodeName, flags: configuration.flags)
         localNode = local
-        let settings = SessionSettings(local: local, limits: configuration.limits)
+        var settings = SessionSettings(local: local, limits: configuration.limits)
+        settings.unaskedUncounted = SharedTokenBucket(capacity: Double(configuration.unaskedUncountedBurstBytes),
+                                                      perSecond: Double(configuration.unaskedUncountedBytesPerSecond))
         let registry = self.registry
         let admission = ConnectionAdmission(limits: .init(handshaking: configuration.maxHandshaking,
                                                           handshakingPerSource: configuration.maxHandshakingPerSource,

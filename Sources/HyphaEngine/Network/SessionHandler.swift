@@ -162,6 +162,11 @@ final class SessionHandler: ChannelDuplexHandler {
                 readPending = false
                 context.read()
             }
+        case let .chargeUnaskedUncounted(bytes):
+            guard let budget = settings.unaskedUncounted, !budget.take(Double(bytes)) else { return }
+            logger.warning("peer pushed more blocks that do not count than the node's budget allows",
+                           metadata: ["connection": "\(descriptor.id)"])
+            feed(.shutdown(.overloaded, "the peer pushed more blocks that do not count here than this node's budget allows"))
         case let .close(reason, message, notifyPeer):
             close(context: context, reason: reason, message: message, notifyPeer: notifyPeer)
         }

@@ -11,4 +11,7 @@ struct SessionSettings: Sendable {
     var ephemeralPerSecond = RelayLimits.standardMessagesPerSecond
     /// How long a Close message may take to go out before the connection is cut anyway.
     var closeGrace: TimeAmount = .seconds(2)
+    /// The node's budget for blocks peers push unasked that do not count here (all sessions
+    /// share it); nil: no limit.
+    var unaskedUncounted: SharedTokenBucket?
 }

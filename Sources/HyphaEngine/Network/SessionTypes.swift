@@ -107,6 +107,9 @@ enum SessionAction: Sendable, Equatable {
     case report(SessionEvent)
     case pauseReading
     case resumeReading
+    /// The peer pushed this many block bytes unasked that do not count here: pay them from the
+    /// node's budget, or close the session as overloaded when it is spent.
+    case chargeUnaskedUncounted(bytes: Int)
     /// Close the connection; when `notifyPeer`, a Close message goes out first.
     case close(CloseReason, String, notifyPeer: Bool)
 }

@@ -22,11 +22,6 @@ public struct SyncLimits: Sendable, Equatable {
     public var pushMaxBlocks: UInt64 = 4096
     /// Distinct writers one session tracks; a peer advertising more is disconnected.
     public var maxTrackedWriters = 65536
-    /// Block bytes a peer may push unasked in one session that do not count here (beyond a
-    /// budget, after a cut-off or a fork): the store drops them after verifying them, so a peer
-    /// pushing more only costs bandwidth and CPU, and is disconnected. (What we ask for is
-    /// bounded by our own Wants, which stop at the store's ceilings.)
-    public var maxUncountedBytes: UInt64 = 16 * 1024 * 1024
 
     public init() {}
 }

@@ -28,7 +28,14 @@ extension SyncSession {
     /// nothing of (asked again once some of it is stored and counts).
     func ceiling(of writer: PublicKey, _ w: WriterSync) -> UInt64 {
         if let ceiling = ceilings[writer] { return ceiling }
+        if firstBitten.contains(writer) { return w.localLength }
         return w.localLength == 0 && !w.investigating ? Self.firstAskBlocks : .max
+    }
+
+    /// Asks the store for its ceilings (answers arrive in order).
+    mutating func requestCeilings() {
+        ceilingRequests.append(firstBitten)
+        actions.append(.loadCeilings)
     }
 
     mutating func receiveData(_ chunk: BlockChunk) {
@@ -52,7 +59,9 @@ extension SyncSession {
         }
         if chunk.signed.length > w.localLength { candidates.insert(chunk.writer) }
         guard chunk.start <= max(w.localLength, w.fetchedUpTo) else {
-            // A gap: the store could not verify it. Ask from where we are instead.
+            // A gap: the store could not verify it. Ask from where we are instead. Pushed
+            // unasked, it cost bandwidth for nothing: paid like blocks that do not count.
+            if !matched { actions.append(.chargeUnaskedUncounted(bytes: chunk.byteCount)) }
             writers[chunk.writer] = w
             scheduleWants()
             return checkSynced()
@@ -102,25 +111,29 @@ extension SyncSession {
         switch result {
         case let .success(.stored(newLength)):
             guard var w = writers[chunk.writer] else { break }
+            if w.localLength == 0 && ceilings[chunk.writer] == nil {
+                // A first bite of a log we held nothing of: how much more counts is the store's call.
+                firstBitten.insert(chunk.writer)
+                if ceilingRequests.isEmpty { requestCeilings() }
+            }
             w.localLength = max(w.localLength, newLength)
             if newLength == chunk.signed.length && (w.localHead?.length ?? 0) <= newLength { w.localHead = chunk.signed }
             writers[chunk.writer] = w
             report(.progress(writer: chunk.writer, localLength: w.localLength, remoteLength: w.remoteLength))
             if newLength == chunk.signed.length { report(.ingested(chunk.signed)) }
         case .success(.alreadyHave):
-            break
+            // Pushed unasked behind blocks that did not count (the store had nothing to put
+            // them after): as costly as those, and paid the same way.
+            if unasked, writers[chunk.writer]?.stalled == true { actions.append(.chargeUnaskedUncounted(bytes: chunk.byteCount)) }
         case let .success(.rejected(reason)):
             report(.rejectedData(writer: chunk.writer, reason: reason))
             return close(.badData, "rejected data for writer \(chunk.writer.shortHex): \(reason)", notify: true)
         case .success(.needsFullLog):
             startInvestigation(chunk.writer)
         case .success(.notCounted):
-            // What we asked for is bounded by our own Wants; what the peer pushes unasked is not.
-            if unasked { uncountedBytes += UInt64(chunk.byteCount) }
-            if uncountedBytes > limits.maxUncountedBytes {
-                return close(.overloaded, "the peer sent more than \(limits.maxUncountedBytes / 1_048_576) MiB of blocks that do not count here",
-                             notify: true)
-            }
+            // What we asked for is bounded by our own Wants; what the peer pushes unasked is
+            // paid from the node's budget for it (the driver closes the session when it is spent).
+            if unasked { actions.append(.chargeUnaskedUncounted(bytes: chunk.byteCount)) }
             // Valid, but it does not count here: ask no more until membership changes.
             if var w = writers[chunk.writer] {
                 w.stalled = true
@@ -143,6 +156,11 @@ extension SyncSession {
         if done {
             for writer in candidates {
                 guard var w = writers[writer] else { candidates.remove(writer); continue }
+                // Waiting for the store's ceiling after a first bite: not done, still a candidate.
+                if firstBitten.contains(writer) {
+                    done = false
+                    continue
+                }
                 if !w.investigating && w.localLength >= min(w.remoteLength, ceiling(of: writer, w)) && w.localLength > 0
                     || !w.investigating && w.localLength >= w.remoteLength {
                     candidates.remove(writer)

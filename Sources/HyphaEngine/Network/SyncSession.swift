@@ -58,9 +58,7 @@ struct SyncSession {
     var haveReceived = false
     var inFlightBlocks: UInt64 = 0
     var pendingIngestBytes = 0
-    /// Block bytes the peer sent unasked in this session that did not count here
-    /// (`SyncLimits.maxUncountedBytes`), and the unasked chunks waiting for the store.
-    var uncountedBytes: UInt64 = 0
+    /// Chunks the peer sent unasked that wait for the store (to charge them if they do not count).
     var unaskedInStore: [UnaskedChunk: Int] = [:]
     var pendingIngestCount = 0
     var readingPaused = false
@@ -73,6 +71,12 @@ struct SyncSession {
     /// How far to ask for logs that do not all count here (the store's budgets and cut-offs).
     var ceilings: [PublicKey: UInt64] = [:]
     var ceilingsKnown = false
+    /// Logs whose first bite was stored in this session while the store had no ceiling for them:
+    /// asked no further until the store's ceilings are loaded again (their writer may be one
+    /// nobody added, whose log is kept only within its budget).
+    var firstBitten: Set<PublicKey> = []
+    /// Ceiling loads in flight, oldest first, each with the first-bitten logs it answers for.
+    var ceilingRequests: [Set<PublicKey>] = []
     /// A log we hold nothing of is first asked for only this far: if its writer turns out to be
     /// one nobody added, the rest would not be kept (the budget of such a log, in blocks).
     static let firstAskBlocks: UInt64 = 16
@@ -103,6 +107,8 @@ struct SyncSession {
         case let .ceilingsLoaded(result):
             if case let .success(ceilings) = result { self.ceilings = ceilings }
             ceilingsKnown = true
+            if !ceilingRequests.isEmpty { firstBitten.subtract(ceilingRequests.removeFirst()) }
+            if !firstBitten.isEmpty && ceilingRequests.isEmpty { requestCeilings() }
             scheduleWants()
             checkSynced()
         case let .evidenceIngested(evidence, result): evidenceIngested(evidence, result)
@@ -177,7 +183,7 @@ struct SyncSession {
         phase = .open
         report(.opened(RemoteNode(nodeName: Sanitise.forTerminal(open.nodeName, limit: WireLimits.maxNodeNameBytes),
                                   flags: open.flags, nodeNonce: open.nodeNonce)))
-        actions.append(.loadCeilings)
+        requestCeilings()
         actions.append(.loadHeads)
     }
 
@@ -254,7 +260,7 @@ struct SyncSession {
     /// Writers stalled because their blocks did not count may count now: ask again.
     private mutating func membershipChanged() {
         guard phase == .open, headsLoaded else { return }
-        actions.append(.loadCeilings)
+        requestCeilings()
         for (writer, var w) in writers where w.stalled {
             w.stalled = false
             writers[writer] = w
