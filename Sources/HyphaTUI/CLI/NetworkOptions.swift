@@ -23,6 +23,11 @@ struct NetworkOptions: ParsableArguments {
 
     /// The given peers plus the saved ones; the given ones are saved for next time.
     func peerAddresses(directory: DataDirectory, config: inout NodeConfig) throws -> [PeerAddress] {
+        try Self.peerAddresses(peers, directory: directory, config: &config)
+    }
+
+    /// `peers` given on the command line plus the saved ones; the given ones are saved.
+    static func peerAddresses(_ peers: [String], directory: DataDirectory, config: inout NodeConfig) throws -> [PeerAddress] {
         let given = try peers.map { try PeerAddress(parsing: $0) }
         let new = peers.filter { !config.peers.contains($0) }
         if !new.isEmpty {

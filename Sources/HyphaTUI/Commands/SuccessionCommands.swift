@@ -80,7 +80,10 @@ struct FollowCommand: ParsableCommand {
     @OptionGroup var passphrase: PassphraseOptions
     @Option(name: .customLong("old-passphrase-file"), help: ArgumentHelp("Read the current (old) passphrase from this file instead of the terminal.", valueName: "file"))
     var oldPassphraseFile: String?
-    @OptionGroup var network: NetworkOptions
+    @Option(name: .customLong("peer"), parsing: .singleValue, help: ArgumentHelp(
+        "A peer to fetch the successor from (repeatable): host:port for TCP, ws://host:port for WebSocket. Saved in the node's config.",
+        valueName: "addr"))
+    var peers: [String] = []
     @Option(name: .customLong("timeout"), help: ArgumentHelp("Seconds to wait for the successor's state from the peers.", valueName: "seconds"))
     var timeout: Double = 120
     @Option(name: .customLong("database"), help: ArgumentHelp("On an always-on node: the successor to serve (its id, or a prefix of at least 8 hex digits).", valueName: "id"))
@@ -92,7 +95,6 @@ struct FollowCommand: ParsableCommand {
             throw ValidationError("--database takes a database id or a prefix of at least 8 hex digits")
         }
         if !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
-        if network.listen != nil { throw ValidationError("follow does not listen; --listen is for serve and join") }
     }
 
     func run() throws {
@@ -115,7 +117,7 @@ struct FollowCommand: ParsableCommand {
         let newKeys = try SuccessionCommand.deriveSuccessor(status: status, passphrase: passphrase, device: session.config.device)
         defer { newKeys.wipe() }
         var config = session.config
-        let peers = try network.peerAddresses(directory: session.directory, config: &config)
+        let peers = try NetworkOptions.peerAddresses(self.peers, directory: session.directory, config: &config)
         let options = NodeRuntime.Options.command(config: config, listen: nil, peers: peers, writable: false)
         let json = json.enabled
         let database = session.database, directory = session.directory, timeout = self.timeout
