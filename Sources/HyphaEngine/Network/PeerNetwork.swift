@@ -35,6 +35,10 @@ public final class PeerNetwork: Sendable {
 
     private struct State {
         var listeners: [Channel] = []
+        /// Each listening socket accepts on a thread of its own, so that accepting never waits
+        /// behind handshakes being worked on (a connection storm would otherwise keep the
+        /// accept queue full, and a legitimate peer waiting in it).
+        var acceptGroups: [MultiThreadedEventLoopGroup] = []
         var dialers: [PeerAddress: Dialer] = [:]
         var isShutDown = false
     }
@@ -119,31 +123,40 @@ public final class PeerNetwork: Sendable {
         let pipeline = self.pipeline
         let registry = self.registry
         let admission = self.admission
-        let channel = try await ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: Self.listenBacklog)
-            .serverChannelOption(.maxMessagesPerRead, value: 64)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.writeBufferWaterMark, value: Self.waterMark)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let id = registry.newID()
-                    registry.track(channel, id: id)
-                    admission.admit(id, channel: channel)
-                    channel.closeFuture.whenComplete { _ in admission.closed(id) }
-                    try pipeline.configureInbound(channel, id: id)
+        let acceptGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let channel: Channel
+        do {
+            channel = try await ServerBootstrap(group: acceptGroup, childGroup: group)
+                .serverChannelOption(.backlog, value: Self.listenBacklog)
+                .serverChannelOption(.maxMessagesPerRead, value: 64)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.writeBufferWaterMark, value: Self.waterMark)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let id = registry.newID()
+                        registry.track(channel, id: id)
+                        admission.admit(id, channel: channel)
+                        channel.closeFuture.whenComplete { _ in admission.closed(id) }
+                        try pipeline.configureInbound(channel, id: id)
+                    }
                 }
-            }
-            .bind(host: address.host, port: address.port)
-            .get()
+                .bind(host: address.host, port: address.port)
+                .get()
+        } catch {
+            try? await acceptGroup.shutdownGracefully()
+            throw error
+        }
         let bound = ListenAddress(host: address.host, port: channel.localAddress?.port ?? address.port)
         let accepted = state.withLock { s -> Bool in
             guard !s.isShutDown else { return false }
             s.listeners.append(channel)
+            s.acceptGroups.append(acceptGroup)
             return true
         }
         guard accepted else {
             try? await channel.close()
+            try? await acceptGroup.shutdownGracefully()
             throw NetworkStateError.shutDown
         }
         logger.debug("listening", metadata: ["address": "\(bound)"])
@@ -240,13 +253,13 @@ public final class PeerNetwork: Sendable {
     /// Stops listening and dialling, says Close to every open peer, waits for every connection to
     /// end, and shuts the event loops down if the network created them.
     public func shutdown() async {
-        let stopping = state.withLock { s -> (listeners: [Channel], dialers: [Dialer])? in
+        let stopping = state.withLock { s -> (listeners: [Channel], dialers: [Dialer], acceptGroups: [MultiThreadedEventLoopGroup])? in
             guard !s.isShutDown else { return nil }
             s.isShutDown = true
-            defer { s.listeners = []; s.dialers = [:] }
-            return (s.listeners, Array(s.dialers.values))
+            defer { s.listeners = []; s.dialers = [:]; s.acceptGroups = [] }
+            return (s.listeners, Array(s.dialers.values), s.acceptGroups)
         }
-        guard let (listeners, dialers) = stopping else { return }
+        guard let (listeners, dialers, acceptGroups) = stopping else { return }
         for listener in listeners { try? await listener.close() }
         for dialer in dialers { try? await dialer.stop(closing: false).get() }
         let open = registry.handles()
@@ -257,6 +270,7 @@ public final class PeerNetwork: Sendable {
         for (id, channel) in channels where !openIDs.contains(id) { channel.close(promise: nil) }
         for (_, channel) in channels { try? await channel.closeFuture.get() }
         if ownsGroup { try? await group.shutdownGracefully() }
+        for acceptGroup in acceptGroups { try? await acceptGroup.shutdownGracefully() }
     }
 
     // MARK: - Session notices
