@@ -26,6 +26,20 @@ import Testing
         try SimulatedNode(master: new, deviceID: node.keys.deviceID!.value, clock: node.clock)
     }
 
+    /// Copying a large state reports its progress batch by batch, ending at the total.
+    @Test func rekeyReportsItsProgress() throws {
+        let (a, _, _) = try devices()
+        for part in 0..<2 { try a.database.write((0..<2500).map { .put(key: "bulk/\(part)/\($0)", value: [UInt8]("v".utf8)) }) }
+        let a2 = try successor(of: a)
+        var reports: [(Int, Int)] = []
+        let succession = try a.database.rekey(into: a2.database, name: "a") { reports.append(($0, $1)) }
+        // 5,000 bulk keys, "shared" (two versions: a conflict) and "plain": 5,003 copies.
+        #expect(reports.map(\.1).allSatisfy { $0 == reports.last?.1 })
+        #expect(reports.count >= 2 && reports.map(\.0) == reports.map(\.0).sorted())
+        #expect(reports.last?.0 == reports.last?.1)
+        #expect(reports.last?.0 == 5003 && UInt64(5003) == succession.copies.count)
+    }
+
     @Test func followersGetTheSameStateAndLateWritesAreCarriedOver() throws {
         let (a, b, c) = try devices()
         // C goes offline and writes; meanwhile A changes the passphrase.

@@ -50,7 +50,9 @@ extension HyphaDatabase {
     /// by both roots, naming the point (every writer's length) the state was taken at, is
     /// appended here. From then on this database takes no new writes. `name` is this node's name.
     @discardableResult
-    public func rekey(into successor: HyphaDatabase, name: String) throws -> MembershipOperation.Succession {
+    /// `progress(copied, of)` is called after each batch of copies is written.
+    public func rekey(into successor: HyphaDatabase, name: String,
+                      progress: (_ copied: Int, _ of: Int) -> Void = { _, _ in }) throws -> MembershipOperation.Succession {
         var made: MembershipOperation.Succession?
         try withUnlockedKeys { old in
             try successor.withUnlockedKeys { new in
@@ -70,7 +72,12 @@ extension HyphaDatabase {
                         .make(.addWriter(writer: newDevice.publicKey, name: name, addedBy: newDevice.publicKey), database: new.root, createdAt: now()),
                     ])
                     let start = try successor.length(of: newDevice.publicKey)
-                    for batch in Self.batches(state) { try successor.write(batch) }
+                    var copied = 0
+                    for batch in Self.batches(state) {
+                        try successor.write(batch)
+                        copied += batch.count
+                        progress(copied, state.count)
+                    }
                     let copies = start..<(try successor.length(of: newDevice.publicKey))
                     let record = MembershipOperation.Succession(successor: new.databaseID, domain: new.domain, point: point,
                                                                 copier: newDevice.publicKey, copies: copies)

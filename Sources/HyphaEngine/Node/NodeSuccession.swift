@@ -11,7 +11,8 @@ public enum NodeSuccession {
     /// Makes the successor of `current` (unlocked with the old keys) with `newKeys` (derived
     /// with this node's device id), appends the succession, and moves the directory to it.
     public static func rekey(directory: DataDirectory, config: inout NodeConfig, current: HyphaDatabase,
-                             newKeys: IdentityKeys) throws -> MembershipOperation.Succession {
+                             newKeys: IdentityKeys,
+                             progress: (_ copied: Int, _ of: Int) -> Void = { _, _ in }) throws -> MembershipOperation.Succession {
         guard newKeys.databaseID != current.databaseID else {
             throw NodeError.invalidKey("the new passphrase and domain derive this same database: choose another passphrase")
         }
@@ -25,7 +26,7 @@ public enum NodeSuccession {
         try successor.unlock(newKeys)
         let record: MembershipOperation.Succession
         do {
-            record = try current.rekey(into: successor, name: config.nodeName)
+            record = try current.rekey(into: successor, name: config.nodeName, progress: progress)
         } catch {
             try? successor.close()
             try? removeLeftover(at: path)

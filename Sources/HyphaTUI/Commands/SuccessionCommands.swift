@@ -39,7 +39,15 @@ struct RekeyCommand: ParsableCommand {
         let newKeys = try Identity.derive(passphrase: canonical, domain: newDomain, deviceID: session.config.device)
         defer { newKeys.wipe() }
         var config = session.config
-        let record = try NodeSuccession.rekey(directory: session.directory, config: &config, current: session.database, newKeys: newKeys)
+        // A large database takes a while: say how far the copy is, about once a second.
+        var lastNote = Date()
+        let quiet = json.enabled
+        let record = try NodeSuccession.rekey(directory: session.directory, config: &config, current: session.database,
+                                              newKeys: newKeys) { copied, total in
+            guard !quiet, copied < total, Date().timeIntervalSince(lastNote) >= 1 else { return }
+            lastNote = Date()
+            Output.note("copying into the successor: \(EntryText.count(copied)) of \(EntryText.count(total)) versions")
+        }
         session.keys?.wipe()
         let shown = newPassphraseFile == nil ? canonical.withUnsafeBytes { String(decoding: $0, as: UTF8.self) } : nil
         if json.enabled {
@@ -52,7 +60,7 @@ struct RekeyCommand: ParsableCommand {
         }
         if let shown { Output.line("New passphrase (shown once; write it down): \(shown)") }
         Output.line("New database id: \(record.successor.hex)")
-        Output.line("Copied \(record.copies.count) version\(record.copies.count == 1 ? "" : "s"); the old database \(session.database.databaseID.shortHex)… is frozen and kept for history.")
+        Output.line("Copied \(EntryText.count(Int(record.copies.count))) version\(record.copies.count == 1 ? "" : "s"); the old database \(session.database.databaseID.shortHex)… is frozen and kept for history.")
         Output.line("On each of your other devices run `hypha follow` with the new passphrase.")
     }
 }
