@@ -92,7 +92,7 @@ import Testing
         let steps = posted.all.compactMap { message -> SuccessionStep? in
             if case let .successionProgress(step) = message { return step } else { return nil }
         }
-        #expect(steps == [.derivingKeys, .copying, .reopening])
+        #expect(steps == [.derivingKeys, .copying(copied: 0, of: 0), .reopening])
 
         // The same entries, the conflict too, on the new database; the node runs and writes there.
         #expect(await Self.page(runner) == ["notes/one": 1, "shared/plan": 2])

@@ -71,8 +71,11 @@ import Widgets
         #expect(changing.press(.esc, .char("q")).isEmpty)
         #expect(changing.main?.changePassphrase != nil)
 
-        changing.send(.successionProgress(.copying))
+        changing.send(.successionProgress(.copying(copied: 0, of: 0)))
         #expect(changing.screenText().contains("Making the new database from this one…"))
+        // A large database says how far the copy is.
+        changing.send(.successionProgress(.copying(copied: 122_880, of: 300_000)))
+        #expect(changing.screenText().contains("122,880 of 300,000 versions"))
 
         let notice = SuccessionSteps.rekeyed(PublicKey(hex: Self.successor)!, from: PublicKey(hex: AppDriver.databaseID)!)
         let reopened = changing.send(.movedToSuccessor(Self.movedNode(), notice: notice))

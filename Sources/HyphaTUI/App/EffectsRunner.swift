@@ -304,10 +304,16 @@ final class EffectsRunner: @unchecked Sendable {
             try SuccessionSteps.checkMayRekey(database, keys: keys)
             post(.successionProgress(.derivingKeys))
             let newKeys = try SuccessionSteps.deriveNewKeys(secret, domain: domain, device: config.device, current: database.databaseID)
-            post(.successionProgress(.copying))
+            post(.successionProgress(.copying(copied: 0, of: 0)))
             let directory = self.directory
-            return moveToSuccessor(newKeys: newKeys) { config in
-                let record = try NodeSuccession.rekey(directory: directory, config: &config, current: database, newKeys: newKeys)
+            return moveToSuccessor(newKeys: newKeys) { [self] config in
+                // A large database: the copy's progress, at most ten times a second.
+                var lastPost = Date()
+                let record = try NodeSuccession.rekey(directory: directory, config: &config, current: database, newKeys: newKeys) { copied, total in
+                    guard copied < total, Date().timeIntervalSince(lastPost) >= 0.1 else { return }
+                    lastPost = Date()
+                    post(.successionProgress(.copying(copied: copied, of: total)))
+                }
                 return SuccessionSteps.rekeyed(record.successor, from: database.databaseID)
             }
         } catch {

@@ -41,8 +41,9 @@ struct SuccessionNews: Sendable, Equatable {
 enum SuccessionStep: Sendable, Equatable {
     /// Argon2id with the new passphrase (~0.5 s; once per domain when following).
     case derivingKeys
-    /// The successor is made from this database's state (change of passphrase).
-    case copying
+    /// The successor is made from this database's state (change of passphrase): versions copied
+    /// so far, of how many (0 of 0 until the first batch is written).
+    case copying(copied: Int, of: Int)
     /// The successor's copied state is fetched from the peers (following): blocks so far.
     case fetching(have: UInt64, of: UInt64)
     /// The node opens again, on the successor.
@@ -51,7 +52,9 @@ enum SuccessionStep: Sendable, Equatable {
     var text: String {
         switch self {
         case .derivingKeys: return "Deriving the new keys (Argon2id, 256 MiB)…"
-        case .copying: return "Making the new database from this one…"
+        case let .copying(copied, of):
+            return of == 0 ? "Making the new database from this one…"
+                : "Making the new database from this one: \(EntryText.count(copied)) of \(EntryText.count(of)) versions"
         case let .fetching(have, of): return "fetching the successor: \(have) of \(of) blocks"
         case .reopening: return "Opening the new database…"
         }

@@ -153,6 +153,8 @@ enum FollowPrompt {
             return FormItem.derivingKeys(now: now)
         case let .fetching(have, of):
             return [.spinner(step.text, now: now), .progress(ProgressBar(.fraction(of == 0 ? 0 : Double(have) / Double(of))))]
+        case let .copying(copied, of) where of > 0:
+            return [.spinner(step.text, now: now), .progress(ProgressBar(.fraction(Double(copied) / Double(of))))]
         case .copying, .reopening:
             return [.spinner(step.text, now: now), .progress(ProgressBar(.indeterminate(frame: Int(now * 20))))]
         }
