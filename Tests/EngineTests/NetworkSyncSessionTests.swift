@@ -26,6 +26,7 @@ import Testing
         limits.maxPendingIngestBytes = 5
         limits.resumeIngestBytes = 2
         limits.maxQueuedWants = 3
+        limits.firstAskBlocks = 16
         return limits
     }
 
@@ -162,6 +163,32 @@ import Testing
         // (B's first bite, 0..<16, is still partly outstanding: the next Want starts after it.)
         #expect(Self.wants(second) == [.want(writer: Self.writerB, start: 16, end: 26)])
         #expect(!second.contains(.report(.synced)))
+    }
+
+    /// A log kept within a budget (a writer nobody added) grows a block at a time: the store's
+    /// ceiling is one block past what it holds, read again each time that block is stored, until
+    /// the budget is reached. By default a log held nothing of is first asked for one block.
+    @Test func aBudgetedLogIsFetchedABlockAtATime() {
+        var fresh = SyncSession(role: .responder, local: LocalNode(nodeName: "me", flags: [.writable], nodeNonce: 5))
+        _ = fresh.handle(.established(Self.caps))
+        _ = fresh.handle(.received(Self.remoteOpen))
+        _ = fresh.handle(.ceilingsLoaded(.success([:])))
+        _ = fresh.handle(.headsLoaded(.success([])))
+        #expect(Self.wants(fresh.handle(.received(.have([Self.head(Self.writerA, 40)])))) == [.want(writer: Self.writerA, start: 0, end: 1)])
+
+        var s = Self.openSession(local: [Self.head(Self.writerA, 2)])
+        _ = s.handle(.ceilingsLoaded(.success([Self.writerA: 3])))
+        #expect(Self.wants(s.handle(.received(.have([Self.head(Self.writerA, 40)])))) == [.want(writer: Self.writerA, start: 2, end: 3)])
+        for length in 3...4 {
+            let chunk = Self.chunk(Self.writerA, UInt64(length - 1), 1)
+            _ = s.handle(.received(.data(chunk)))
+            let stored = s.handle(.ingested(chunk, .success(.stored(newLength: UInt64(length)))))
+            #expect(stored.contains(.loadCeilings) && Self.wants(stored).isEmpty)
+            // The store: one more block (3 → ceiling 4), then the budget is full (4 → ceiling 4).
+            let next = s.handle(.ceilingsLoaded(.success([Self.writerA: 4])))
+            #expect(Self.wants(next) == (length == 3 ? [.want(writer: Self.writerA, start: 3, end: 4)] : []))
+        }
+        #expect(!s.handle(.ceilingsLoaded(.success([Self.writerA: 4]))).contains(.loadCeilings))
     }
 
     @Test func noDataStallsTheWriterUntilANewerHead() {

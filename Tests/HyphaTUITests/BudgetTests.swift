@@ -124,6 +124,33 @@ import Testing
         aNode.stop()
     }
 
+    /// Logs of writers nobody added whose blocks are all large (512 KiB, beyond the 64 KiB such a
+    /// log may keep): a node asks for one block of each and no more, instead of a first bite of
+    /// 16 (8 MiB a log).
+    @Test func aLogOfLargeBlocksCostsOneBlockToTurnDown() throws {
+        let origin = try NodeFixture(name: "a")
+        let aNode = try origin.serve()
+        let aAddress = try aNode.listeningAddress()
+        let databaseID = try #require(PublicKey(hex: origin.databaseID))
+        let flood = try FloodStore(databaseID: databaseID, logs: 20, smallBlocks: 0)
+        let readBefore = ProcFS.bytesRead(aNode.pid)
+        let attacker = try FloodAttacker(store: flood, connectTo: aAddress)
+        // A asks for what it wants within a moment; then nothing more is asked.
+        try Poll.until("A has looked at every log", timeout: 30, interval: 0.2) { flood.servedBytes >= 20 * FloodStore.bigSize }
+        var served = flood.servedBytes
+        try Poll.until("A asks for nothing more", timeout: 30, interval: 1) {
+            defer { served = flood.servedBytes }
+            return flood.servedBytes == served
+        }
+        let read = ProcFS.bytesRead(aNode.pid) - readBefore
+        print("large blocks: A asked for \(flood.servedBytes / 1_048_576) MiB and read \(read / 1_048_576) MiB for 20 logs it cannot keep")
+        #expect(flood.servedBytes <= 20 * FloodStore.bigSize + 1_048_576, "served \(flood.servedBytes) bytes")
+        #expect(read < 32 * 1_048_576, "A read \(read) bytes")
+        #expect(try origin.run(["put", "still", "working"]).status == 0)
+        attacker.stop()
+        aNode.stop()
+    }
+
     /// Logs of writers nobody added, by key, with their stored lengths.
     private func unknownLogs(_ node: DataDir) throws -> [String: Int] {
         Dictionary(try node.nodes().filter { $0["status"] as? String == "unknown" }
@@ -185,8 +212,7 @@ final class FloodAttacker: Sendable {
 /// may keep of such a log) and then 20 blocks of 512 KiB, about 10 MiB. Every block is its own
 /// signed batch, so a receiver can keep any prefix. It serves whatever is asked and wants nothing.
 final class FloodStore: ReplicationStore, @unchecked Sendable {
-    static let smallBlocks = 16, smallSize = 4096, bigBlocks = 20, bigSize = 512 * 1024
-    static let length = smallBlocks + bigBlocks
+    static let smallSize = 4096, bigBlocks = 20, bigSize = 512 * 1024
     /// What a node keeps of each log: 16 blocks, 64 KiB.
     static let keptBlocks = 16
 
@@ -207,8 +233,13 @@ final class FloodStore: ReplicationStore, @unchecked Sendable {
 
     /// `hidingTheBigBlocks`: it shows only the 16 small blocks of each log until `reveal()`, so
     /// that a peer holding them can be pushed the rest unasked.
-    init(databaseID: DatabaseID, logs: Int, hidingTheBigBlocks: Bool = false) throws {
-        shown = hidingTheBigBlocks ? Self.smallBlocks : Self.length
+    /// Small blocks at the start of each log (16; 0 for logs of big blocks only).
+    let smallBlocks: Int
+    var length: Int { smallBlocks + Self.bigBlocks }
+
+    init(databaseID: DatabaseID, logs: Int, hidingTheBigBlocks: Bool = false, smallBlocks: Int = 16) throws {
+        self.smallBlocks = smallBlocks
+        shown = hidingTheBigBlocks ? smallBlocks : smallBlocks + Self.bigBlocks
         self.databaseID = databaseID
         keys = try (0..<logs).map { k in
             try SigningKeyPair(seed: SecureBytes(copying: Blake2b.hash(Array("hypha test flood writer \(k)".utf8))))
@@ -216,15 +247,15 @@ final class FloodStore: ReplicationStore, @unchecked Sendable {
         index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1.publicKey, $0) })
         big = (0..<Self.bigBlocks).map { i in Self.entryLike(fill: UInt8(truncatingIfNeeded: 0x80 + i), size: Self.bigSize, tag: [UInt8(i)]) }
         bigLeaves = big.map { LogHash.leaf($0) }
-        fullHeads = keys.indices.map { signed(log: $0, length: Self.length) }
-        shownHeads = hidingTheBigBlocks ? keys.indices.map { signed(log: $0, length: Self.smallBlocks) } : fullHeads
+        fullHeads = keys.indices.map { signed(log: $0, length: length) }
+        shownHeads = hidingTheBigBlocks ? keys.indices.map { signed(log: $0, length: smallBlocks) } : fullHeads
     }
 
     /// Shows every block; returns the new heads (to announce as a local change, which pushes
     /// them to a peer at the previous length).
     func reveal() -> [SignedHead] {
         lock.withLock {
-            shown = Self.length
+            shown = length
             shownHeads = fullHeads
         }
         return fullHeads
@@ -240,7 +271,7 @@ final class FloodStore: ReplicationStore, @unchecked Sendable {
     }
 
     private func block(log k: Int, _ i: Int) -> [UInt8] {
-        if i >= Self.smallBlocks { return big[i - Self.smallBlocks] }
+        if i >= smallBlocks { return big[i - smallBlocks] }
         let tag = withUnsafeBytes(of: UInt32(k).littleEndian, Array.init) + [UInt8(i)]
         return Self.entryLike(fill: UInt8(truncatingIfNeeded: k &+ i), size: Self.smallSize, tag: tag)
     }
@@ -248,10 +279,10 @@ final class FloodStore: ReplicationStore, @unchecked Sendable {
     private func roots(log k: Int, length: Int) -> MerkleRoots {
         var roots = MerkleRoots()
         for i in 0..<length {
-            if i < Self.smallBlocks {
+            if i < smallBlocks {
                 roots.append(block: block(log: k, i))
             } else {
-                roots.append(leafHash: bigLeaves[i - Self.smallBlocks], size: UInt64(Self.bigSize))
+                roots.append(leafHash: bigLeaves[i - smallBlocks], size: UInt64(Self.bigSize))
             }
         }
         return roots

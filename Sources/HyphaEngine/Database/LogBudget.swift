@@ -41,7 +41,8 @@ enum LogBudget {
 
 extension HyphaDatabase {
     /// How far it is worth asking peers for each stored log that does not all count here: a log
-    /// of a writer nobody added up to its budget (its stored length once the budget is reached),
+    /// of a writer nobody added one block beyond what is stored, while its budget has room (its
+    /// stored length once the budget is reached),
     /// a removed writer's log up to its storage limit, a forked log up to the fork. Logs not
     /// listed have no ceiling.
     public func wantCeilings() throws -> [PublicKey: UInt64] {
@@ -54,7 +55,8 @@ extension HyphaDatabase {
                     ceilings[log.key] = limit
                 } else if membership.status(of: log.key) == .unknown {
                     let full = log.length >= LogBudget.maxUnknownBlocks || log.roots.byteLength >= LogBudget.maxUnknownBytes
-                    ceilings[log.key] = full ? log.length : LogBudget.maxUnknownBlocks
+                    // One block at a time: the budget is in bytes too, and blocks may be large.
+                    ceilings[log.key] = full ? log.length : log.length + 1
                 }
             }
             return ceilings

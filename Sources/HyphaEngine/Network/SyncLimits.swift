@@ -20,6 +20,10 @@ public struct SyncLimits: Sendable, Equatable {
     /// A local append of at most this many blocks is pushed as Data to a peer known to be exactly
     /// at our previous length (saves a round trip); larger ones are announced with Have.
     public var pushMaxBlocks: UInt64 = 4096
+    /// A log we hold nothing of is first asked for only this far (one block: if its writer turns
+    /// out to be one nobody added, little more than its budget is fetched, however large the
+    /// peer makes its blocks); the store's ceilings decide the rest.
+    public var firstAskBlocks: UInt64 = 1
     /// Distinct writers one session tracks; a peer advertising more is disconnected.
     public var maxTrackedWriters = 65536
 

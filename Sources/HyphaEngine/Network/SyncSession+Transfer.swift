@@ -25,16 +25,16 @@ extension SyncSession {
     }
 
     /// How far to ask for `writer`'s log: the store's ceiling, or a first bite of a log we hold
-    /// nothing of (asked again once some of it is stored and counts).
+    /// nothing of (then the store's ceilings are read again before asking more).
     func ceiling(of writer: PublicKey, _ w: WriterSync) -> UInt64 {
         if let ceiling = ceilings[writer] { return ceiling }
-        if firstBitten.contains(writer) { return w.localLength }
-        return w.localLength == 0 && !w.investigating ? Self.firstAskBlocks : .max
+        if awaitingCeiling.contains(writer) { return w.localLength }
+        return w.localLength == 0 && !w.investigating ? limits.firstAskBlocks : .max
     }
 
     /// Asks the store for its ceilings (answers arrive in order).
     mutating func requestCeilings() {
-        ceilingRequests.append(firstBitten)
+        ceilingRequests.append(awaitingCeiling)
         actions.append(.loadCeilings)
     }
 
@@ -111,12 +111,14 @@ extension SyncSession {
         switch result {
         case let .success(.stored(newLength)):
             guard var w = writers[chunk.writer] else { break }
-            if w.localLength == 0 && ceilings[chunk.writer] == nil {
-                // A first bite of a log we held nothing of: how much more counts is the store's call.
-                firstBitten.insert(chunk.writer)
+            let firstBite = w.localLength == 0 && ceilings[chunk.writer] == nil
+            w.localLength = max(w.localLength, newLength)
+            let reachedCeiling = ceilings[chunk.writer].map { w.localLength >= $0 && w.remoteLength > w.localLength } ?? false
+            if firstBite || reachedCeiling {
+                // How much more counts is the store's call.
+                awaitingCeiling.insert(chunk.writer)
                 if ceilingRequests.isEmpty { requestCeilings() }
             }
-            w.localLength = max(w.localLength, newLength)
             if newLength == chunk.signed.length && (w.localHead?.length ?? 0) <= newLength { w.localHead = chunk.signed }
             writers[chunk.writer] = w
             report(.progress(writer: chunk.writer, localLength: w.localLength, remoteLength: w.remoteLength))
@@ -157,7 +159,7 @@ extension SyncSession {
             for writer in candidates {
                 guard var w = writers[writer] else { candidates.remove(writer); continue }
                 // Waiting for the store's ceiling after a first bite: not done, still a candidate.
-                if firstBitten.contains(writer) {
+                if awaitingCeiling.contains(writer) {
                     done = false
                     continue
                 }

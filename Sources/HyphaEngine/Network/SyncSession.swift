@@ -71,15 +71,13 @@ struct SyncSession {
     /// How far to ask for logs that do not all count here (the store's budgets and cut-offs).
     var ceilings: [PublicKey: UInt64] = [:]
     var ceilingsKnown = false
-    /// Logs whose first bite was stored in this session while the store had no ceiling for them:
-    /// asked no further until the store's ceilings are loaded again (their writer may be one
-    /// nobody added, whose log is kept only within its budget).
-    var firstBitten: Set<PublicKey> = []
-    /// Ceiling loads in flight, oldest first, each with the first-bitten logs it answers for.
+    /// Logs asked for no further until the store's ceilings are loaded again: a first bite was
+    /// stored while the store had no ceiling for them (their writer may be one nobody added), or
+    /// what was stored reached their ceiling while the peer has more (a log kept within a
+    /// budget grows a block at a time, so a budget is never overshot by more than one block).
+    var awaitingCeiling: Set<PublicKey> = []
+    /// Ceiling loads in flight, oldest first, each with the waiting logs it answers for.
     var ceilingRequests: [Set<PublicKey>] = []
-    /// A log we hold nothing of is first asked for only this far: if its writer turns out to be
-    /// one nobody added, the rest would not be kept (the budget of such a log, in blocks).
-    static let firstAskBlocks: UInt64 = 16
     /// Evidence from the peer waiting for the store (counted as work in progress for `synced`).
     var pendingEvidence = 0
     private var pingCounter: UInt64 = 0
@@ -107,8 +105,8 @@ struct SyncSession {
         case let .ceilingsLoaded(result):
             if case let .success(ceilings) = result { self.ceilings = ceilings }
             ceilingsKnown = true
-            if !ceilingRequests.isEmpty { firstBitten.subtract(ceilingRequests.removeFirst()) }
-            if !firstBitten.isEmpty && ceilingRequests.isEmpty { requestCeilings() }
+            if !ceilingRequests.isEmpty { awaitingCeiling.subtract(ceilingRequests.removeFirst()) }
+            if !awaitingCeiling.isEmpty && ceilingRequests.isEmpty { requestCeilings() }
             scheduleWants()
             checkSynced()
         case let .evidenceIngested(evidence, result): evidenceIngested(evidence, result)
