@@ -34,4 +34,33 @@ import Testing
         try a.database.rebuildView()
         #expect(try a.database.history("note") == before)
     }
+
+    /// A key written once has no history row (its summary row describes its only version); its
+    /// second version records both, whether it arrives in a later batch, in the same batch, by
+    /// a local write or from another device.
+    @Test func aKeyWrittenOnceCostsNoHistoryRow() throws {
+        let (a, b) = try SimulatedNode.authorisedPair(master: master, names: ("desktop", "laptop"))
+        func rows(_ node: SimulatedNode, _ key: String) throws -> Int {
+            try node.database.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM view_history WHERE key = ?", arguments: [key]) ?? 0 }
+        }
+        try a.put("once", "only")
+        try a.database.write([.put(key: "twice", value: [UInt8]("first".utf8)), .put(key: "other", value: [UInt8]("x".utf8))])
+        #expect(try rows(a, "once") == 0 && rows(a, "twice") == 0)
+        #expect(try a.database.history("once").map(\.version.value) == [[UInt8]("only".utf8)])
+        #expect(try a.database.history("once").first?.isCurrent == true)
+
+        try a.put("twice", "second")                       // a later local write
+        #expect(try rows(a, "twice") == 2)
+        #expect(try a.database.history("twice").compactMap { $0.version.value.map { String(decoding: $0, as: UTF8.self) } } == ["first", "second"])
+
+        try b.pull(from: a)                                   // arriving in one batch on B
+        #expect(try rows(b, "once") == 0 && rows(b, "twice") == 2)
+        try b.put("once", "edited on the laptop")
+        try a.pull(from: b)                                   // a second version from another device
+        #expect(try rows(a, "once") == 2)
+        #expect(try a.database.history("once").map(\.isCurrent) == [false, true])
+        let before = try ["once", "twice", "other"].map { try a.database.history($0) }
+        try a.database.rebuildView()
+        #expect(try ["once", "twice", "other"].map { try a.database.history($0) } == before)
+    }
 }

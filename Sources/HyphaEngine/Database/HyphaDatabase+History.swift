@@ -19,18 +19,17 @@ extension HyphaDatabase {
             try writer.read { db in
                 let writers = try writerKeys(db)
                 let names = try MembershipState.load(db).additions
-                let rows = try Row.fetchAll(db, sql: "SELECT writer_id, idx, tombstone, ts FROM view_history WHERE key = ?", arguments: [key])
+                let operations = try ViewRegister.history(db, key: key)
                 let current = Set(try ViewRegister.heads(db, key: key).map { ViewBatch.Position(writerID: $0.writerID, index: $0.index) })
                 var items: [(position: ViewBatch.Position, clock: VectorClock, version: EntryVersion)] = []
-                for row in rows {
-                    let position = ViewBatch.Position(writerID: row["writer_id"], index: UInt64(bitPattern: row["idx"]))
+                for operation in operations {
+                    let position = ViewBatch.Position(writerID: operation.writerID, index: operation.index)
                     guard let writerKey = writers[position.writerID] else { continue }
-                    let tombstone: Bool = row["tombstone"]
-                    let value = tombstone ? nil : try? decryptValue(db, writerID: position.writerID, writerKey: writerKey,
-                                                                    index: position.index, dataKey: identity.dataKey)
+                    let value = operation.tombstone ? nil : try? decryptValue(db, writerID: position.writerID, writerKey: writerKey,
+                                                                              index: position.index, dataKey: identity.dataKey)
                     items.append((position, try ViewClocks.clock(db, writerID: position.writerID, index: position.index),
                                   EntryVersion(value: value, writer: writerKey, writerName: names[writerKey]?.name,
-                                               timestamp: UInt64(bitPattern: row["ts"]), index: position.index)))
+                                               timestamp: operation.timestamp, index: position.index)))
                 }
                 func before(_ a: Int, _ b: Int) -> Bool { items[b].clock.covers(writer: items[a].position.writerID, index: items[a].position.index) }
                 let order = items.indices.sorted { a, b in

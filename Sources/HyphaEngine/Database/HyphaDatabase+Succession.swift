@@ -177,8 +177,8 @@ extension HyphaDatabase {
     /// The versions `key` had at the succession point: the operations on it inside the point
     /// that no other operation inside the point follows.
     private static func headsAtPoint(_ db: Database, key: String, point: [PublicKey: UInt64], keys: [Int64: PublicKey]) throws -> [ViewBatch.Position] {
-        let inside = try Row.fetchAll(db, sql: "SELECT writer_id, idx FROM view_history WHERE key = ?", arguments: [key]).compactMap { row -> ViewBatch.Position? in
-            let position = ViewBatch.Position(writerID: row["writer_id"], index: UInt64(bitPattern: row["idx"]))
+        let inside = try ViewRegister.history(db, key: key).compactMap { operation -> ViewBatch.Position? in
+            let position = ViewBatch.Position(writerID: operation.writerID, index: operation.index)
             guard let writer = keys[position.writerID], position.index < point[writer] ?? 0 else { return nil }
             return position
         }

@@ -163,7 +163,8 @@ enum Schema {
                 winner_tombstone INTEGER NOT NULL,
                 ts INTEGER NOT NULL
             ) WITHOUT ROWID;
-            -- Every operation ever applied to each key (its history), oldest position first.
+            -- Every operation ever applied to each key (its history), except for a key that has had
+            -- one operation only: its summary row describes it (as it describes a single head).
             CREATE TABLE view_history (
                 key TEXT NOT NULL,
                 writer_id INTEGER NOT NULL,

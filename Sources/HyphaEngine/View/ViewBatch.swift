@@ -32,16 +32,22 @@ struct ViewBatch {
     private var inConflict: Set<String> = []
     private var dirty: [String] = []
     private var dirtySet: Set<String> = []
+    /// Keys that had a summary row before this batch, and those among them with one head (which
+    /// may be the key's only operation so far, with no history row yet).
+    private var known: Set<String> = []
+    private var singleHeads: [String: ViewRegister.Head] = [:]
 
     /// Applies `operations` in order and writes the result.
     static func apply(_ operations: [Operation], _ db: Database, keys: [Int64: PublicKey]) throws -> Int {
         guard !operations.isEmpty else { return 0 }
         var batch = ViewBatch()
         batch.registers.reserveCapacity(operations.count)
-        try batch.load(Set(operations.lazy.filter { !$0.followsEverything }.map(\.key)), db)
+        let loaded = Set(operations.lazy.filter { !$0.followsEverything }.map(\.key))
+        try batch.load(loaded, db)
+        try batch.loadPrior(Set(operations.lazy.filter(\.followsEverything).map(\.key)).subtracting(loaded), db)
         for operation in operations { batch.apply(operation) }
         try batch.flush(db, keys: keys)
-        try recordHistory(operations, db)
+        try batch.recordHistory(operations, db)
         return operations.count
     }
 
@@ -54,12 +60,15 @@ struct ViewBatch {
             let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(Array(slice)))
             while let row = try cursor.next() {
                 let key: String = row[0]
+                known.insert(key)
                 if (row[1] as Int) > 1 {
                     conflicted.append(key)
                     inConflict.insert(key)
                 } else {
-                    registers[key] = [ViewRegister.Head(writerID: row[2], index: UInt64(bitPattern: row[3]), tombstone: row[4],
-                                                        timestamp: UInt64(bitPattern: row[5]))]
+                    let head = ViewRegister.Head(writerID: row[2], index: UInt64(bitPattern: row[3]), tombstone: row[4],
+                                                 timestamp: UInt64(bitPattern: row[5]))
+                    registers[key] = [head]
+                    singleHeads[key] = head
                 }
             }
         }
@@ -69,6 +78,23 @@ struct ViewBatch {
             while let row = try cursor.next() {
                 registers[row[0] as String, default: []].append(ViewRegister.Head(writerID: row[1], index: UInt64(bitPattern: row[2]),
                                                                                    tombstone: row[3], timestamp: UInt64(bitPattern: row[4])))
+            }
+        }
+    }
+
+    /// What the history needs of keys written locally without loading their registers: whether
+    /// they had a summary row, and its head when it had one.
+    private mutating func loadPrior(_ keys: Set<String>, _ db: Database) throws {
+        try SQLBatch.inChunks(Array(keys), size: 500) { slice in
+            let sql = "SELECT key, heads, winner_writer, winner_idx, winner_tombstone, ts FROM view_entries WHERE key IN (\(SQLBatch.placeholders(slice.count)))"
+            let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(Array(slice)))
+            while let row = try cursor.next() {
+                let key: String = row[0]
+                known.insert(key)
+                if (row[1] as Int) == 1 {
+                    singleHeads[key] = ViewRegister.Head(writerID: row[2], index: UInt64(bitPattern: row[3]), tombstone: row[4],
+                                                         timestamp: UInt64(bitPattern: row[5]))
+                }
             }
         }
     }
@@ -97,16 +123,31 @@ struct ViewBatch {
         if dirtySet.insert(operation.key).inserted { dirty.append(operation.key) }
     }
 
-    /// Keeps every applied operation in `view_history` (what `hypha history` and the app's
-    /// history view show).
-    private static func recordHistory(_ operations: [Operation], _ db: Database) throws {
+    /// Keeps the applied operations in `view_history` (what `hypha history` and the app's
+    /// history view show), except the only operation of a key that has had one: its summary row
+    /// describes it (as it describes a single head), which spares a row per key in the common
+    /// case of keys written once. When a second operation arrives, the first is recorded too (a
+    /// key known with one head may have had only that operation; if it had more, that head is
+    /// recorded already and the insert is ignored).
+    private func recordHistory(_ operations: [Operation], _ db: Database) throws {
+        var perKey: [String: Int] = [:]
+        for operation in operations { perKey[operation.key, default: 0] += 1 }
+        var rows: [(key: String, head: ViewRegister.Head)] = []
+        var earlierAdded: Set<String> = []
+        for operation in operations {
+            let key = operation.key
+            if !known.contains(key) && perKey[key] == 1 { continue }
+            if let earlier = singleHeads[key], earlierAdded.insert(key).inserted { rows.append((key, earlier)) }
+            rows.append((key, ViewRegister.Head(writerID: operation.writerID, index: operation.index,
+                                                tombstone: operation.tombstone, timestamp: operation.timestamp)))
+        }
         try SQLBatch.insert(db, into: "view_history (key, writer_id, idx, tombstone, ts)", verb: "INSERT OR IGNORE", columns: 5,
-                            rows: operations) { statement, c, operation in
-            SQLBatch.bind(statement, c, operation.key)
-            SQLBatch.bind(statement, c + 1, operation.writerID)
-            SQLBatch.bind(statement, c + 2, Int64(bitPattern: operation.index))
-            SQLBatch.bind(statement, c + 3, operation.tombstone ? 1 : 0)
-            SQLBatch.bind(statement, c + 4, Int64(bitPattern: operation.timestamp))
+                            rows: rows) { statement, c, row in
+            SQLBatch.bind(statement, c, row.key)
+            SQLBatch.bind(statement, c + 1, row.head.writerID)
+            SQLBatch.bind(statement, c + 2, Int64(bitPattern: row.head.index))
+            SQLBatch.bind(statement, c + 3, row.head.tombstone ? 1 : 0)
+            SQLBatch.bind(statement, c + 4, Int64(bitPattern: row.head.timestamp))
         }
     }
 

@@ -28,6 +28,16 @@ enum ViewRegister {
         }
     }
 
+    /// Every operation ever applied to `key`: its `view_history` rows, or, for a key that has had
+    /// a single operation (which has no row there), the summary row's head.
+    static func history(_ db: Database, key: String) throws -> [Head] {
+        let statement = try db.cachedStatement(sql: "SELECT writer_id, idx, tombstone, ts FROM view_history WHERE key = ?")
+        let recorded = try Row.fetchAll(statement, arguments: [key]).map {
+            Head(writerID: $0[0], index: UInt64(bitPattern: $0[1]), tombstone: $0[2], timestamp: UInt64(bitPattern: $0[3]))
+        }
+        return recorded.isEmpty ? try heads(db, key: key) : recorded
+    }
+
     /// The deterministic one-line winner: newest timestamp, then writer key, then index.
     /// Live values are preferred to deletions so a conflicting edit is never hidden.
     static func displayWinner(_ heads: [Head], keys: (Int64) -> PublicKey?) -> Head {
