@@ -55,21 +55,12 @@ struct ViewBatch {
     /// conflict have rows in `view_heads`.
     private mutating func load(_ keys: Set<String>, _ db: Database) throws {
         var conflicted: [String] = []
-        try SQLBatch.inChunks(Array(keys), size: 500) { slice in
-            let sql = "SELECT key, heads, winner_writer, winner_idx, winner_tombstone, ts FROM view_entries WHERE key IN (\(SQLBatch.placeholders(slice.count)))"
-            let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(Array(slice)))
-            while let row = try cursor.next() {
-                let key: String = row[0]
-                known.insert(key)
-                if (row[1] as Int) > 1 {
-                    conflicted.append(key)
-                    inConflict.insert(key)
-                } else {
-                    let head = ViewRegister.Head(writerID: row[2], index: UInt64(bitPattern: row[3]), tombstone: row[4],
-                                                 timestamp: UInt64(bitPattern: row[5]))
-                    registers[key] = [head]
-                    singleHeads[key] = head
-                }
+        for summary in try readSummaries(keys, db) {
+            if summary.heads > 1 {
+                conflicted.append(summary.key)
+                inConflict.insert(summary.key)
+            } else {
+                registers[summary.key] = [summary.winner]
             }
         }
         try SQLBatch.inChunks(conflicted, size: 500) { slice in
@@ -85,18 +76,26 @@ struct ViewBatch {
     /// What the history needs of keys written locally without loading their registers: whether
     /// they had a summary row, and its head when it had one.
     private mutating func loadPrior(_ keys: Set<String>, _ db: Database) throws {
+        _ = try readSummaries(keys, db)
+    }
+
+    /// The summary rows of `keys` (head count and display winner), noting which keys had one
+    /// and, for those with a single head, that head.
+    private mutating func readSummaries(_ keys: Set<String>, _ db: Database) throws -> [(key: String, heads: Int, winner: ViewRegister.Head)] {
+        var summaries: [(key: String, heads: Int, winner: ViewRegister.Head)] = []
         try SQLBatch.inChunks(Array(keys), size: 500) { slice in
             let sql = "SELECT key, heads, winner_writer, winner_idx, winner_tombstone, ts FROM view_entries WHERE key IN (\(SQLBatch.placeholders(slice.count)))"
             let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(Array(slice)))
             while let row = try cursor.next() {
-                let key: String = row[0]
+                let key: String = row[0], heads: Int = row[1]
+                let winner = ViewRegister.Head(writerID: row[2], index: UInt64(bitPattern: row[3]), tombstone: row[4],
+                                               timestamp: UInt64(bitPattern: row[5]))
                 known.insert(key)
-                if (row[1] as Int) == 1 {
-                    singleHeads[key] = ViewRegister.Head(writerID: row[2], index: UInt64(bitPattern: row[3]), tombstone: row[4],
-                                                         timestamp: UInt64(bitPattern: row[5]))
-                }
+                if heads == 1 { singleHeads[key] = winner }
+                summaries.append((key, heads, winner))
             }
         }
+        return summaries
     }
 
     private mutating func apply(_ operation: Operation) {
