@@ -147,6 +147,22 @@ final class SimulatedNode: @unchecked Sendable {
             after = last.key
         }
         for key in try database.conflicts() { lines.append("conflict \(key)") }
+        // Every key's history, live or deleted: every version, whether current, what it followed.
+        var keys: [String] = []
+        after = nil
+        while true {
+            let page = try database.list(after: after, limit: 500, values: false)
+            keys += page.map(\.key)
+            guard let last = page.last else { break }
+            after = last.key
+        }
+        keys += try database.deletedKeys(limit: 100_000)
+        for key in keys.sorted() {
+            let versions = try database.history(key).map { item in
+                "\(item.version.id)\(item.version.isDeletion ? "-" : "")\(item.isCurrent ? "*" : "")<\(item.follows.map(\.description).sorted().joined(separator: ","))"
+            }
+            lines.append("history \(key): \(versions.joined(separator: " "))")
+        }
         for writer in try database.writers() {
             lines.append("writer \(writer.key.shortHex) \(writer.name ?? "-") \(writer.status) accepted=\(writer.acceptedLength.map(String.init) ?? "all") fork=\(writer.forkedAt.map(String.init) ?? "-") stored=\(writer.length) applied=\(writer.appliedLength)")
         }
