@@ -205,6 +205,14 @@ two_authorised_apps() {
     check "B has A's entry" wait_for "$value" 20
 }
 
+# sign_in BG_NAME DATA_DIR NODE_NAME PORT: a device that signs in with the passphrase alone
+# through the node listening on PORT and replicates what it holds (left running as BG_NAME).
+sign_in() {
+    bg "$1" join --domain example.org --data-dir "$2" --name "$3" --self-authorise --peer "127.0.0.1:$4"
+    check "$3 signs in through the node on port $4" bg_wait "$1" selfAuthorised 30
+    check "$3 replicates what that node holds" bg_wait "$1" synced 30
+}
+
 # session_status NAME [TIMEOUT]: the exit status of the app started by start_app_session NAME,
 # once it has quit (empty if it has not within TIMEOUT seconds, default 10).
 session_status() {

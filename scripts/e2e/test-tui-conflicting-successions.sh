@@ -24,11 +24,8 @@ THIEF_PORT=$(free_port)
 # B and C sign in through A and replicate what A holds; then everything stops.
 bg a serve --data-dir "$A_DIR" --listen "127.0.0.1:$PORT"
 check "A listens" bg_wait a listening
-bg b-join join --domain example.org --data-dir "$B_DIR" --name desktop --self-authorise --peer "127.0.0.1:$PORT"
-check "B signs in through A" bg_wait b-join selfAuthorised 30
-check "B replicates A's entries" bg_wait b-join synced 30
-bg c-join join --domain example.org --data-dir "$C_DIR" --name tablet --self-authorise --peer "127.0.0.1:$PORT"
-check "C signs in through A" bg_wait c-join selfAuthorised 30
+sign_in b-join "$B_DIR" desktop "$PORT"
+sign_in c-join "$C_DIR" tablet "$PORT"
 bg_stop c-join
 bg_stop b-join
 bg_stop a

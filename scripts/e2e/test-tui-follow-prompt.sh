@@ -22,9 +22,7 @@ PORT=$(free_port)
 # B signs in through A and replicates what A holds, then both stop.
 bg a serve --data-dir "$A_DIR" --listen "127.0.0.1:$PORT"
 check "A listens" bg_wait a listening
-bg b-join join --domain example.org --data-dir "$B_DIR" --name desktop --self-authorise --peer "127.0.0.1:$PORT"
-check "B signs in through A" bg_wait b-join selfAuthorised 30
-check "B replicates A's entries" bg_wait b-join synced 30
+sign_in b-join "$B_DIR" desktop "$PORT"
 bg_stop b-join
 bg_stop a
 
