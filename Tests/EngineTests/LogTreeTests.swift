@@ -7,7 +7,7 @@ import Testing
 /// value; every other value was printed by scripts/hypercore_vectors.py, an independent
 /// implementation of the pinned formulas using Python's hashlib.blake2b and OpenSSL Ed25519 (the
 /// `cryptography` package), which finds roots by splitting the log into perfect trees rather than
-/// with flat-tree arithmetic. The replication.md §(b) values agree with it.
+/// with flat-tree arithmetic.
 @Suite struct LogTreeTests {
     static let writerSeed = Array(UInt8(0)...UInt8(31))
 
