@@ -89,8 +89,7 @@ scene_conflict() {
   start_app_in "$NODE_DIR"
   unlock || return 1
   wait_for "2 values" 10 || return 1
-  keys Home
-  while ! screen | grep -q "▶ todo/today"; do keys Down; sleep 0.05; done
+  select_entry todo/today || return 1
   keys Tab
   wait_for "2 values in conflict" 5 && shot conflict
   stop_app
@@ -149,14 +148,24 @@ sync_desktop() {
 }
 desktop_cli() { HYPHA_PASSPHRASE_FILE="$PASSPHRASE_FILE" "$HYPHA" "$1" --data-dir "$E2E_WORK/desktop" "${@:2}"; }
 
+# select_row TEXT [MAX]: presses Down until the selected row (▶) shows TEXT, at most MAX times.
+select_row() {
+  local tries=0 before deadline
+  until screen | grep -F "▶" | grep -qF -- "$1"; do
+    [ "$tries" -lt "${2:-100}" ] || return 1
+    before=$(screen | grep -F "▶")
+    keys Down
+    # The next look is at the frame that answers the key (the selection moved), or after 2 s.
+    deadline=$(( $(date +%s) + 2 ))
+    while [ "$(screen | grep -F "▶")" = "$before" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.05; done
+    tries=$((tries + 1))
+  done
+}
+
 # select_entry KEY: moves the entries selection to KEY.
 select_entry() {
   keys Home
-  local tries=0
-  while ! screen | grep -qF "▶ $1"; do
-    keys Down; sleep 0.05
-    tries=$((tries + 1)); [ "$tries" -lt 100 ] || return 1
-  done
+  select_row "▶ $1"
 }
 
 scene_history() {
@@ -183,11 +192,7 @@ scene_history() {
   wait_for "plans/ferry" 10 && select_entry plans/ferry || return 1
   keys h
   wait_for "History of 'plans/ferry'" 5 && wait_for "Ferry at 08:10" 5 || return 1
-  local tries=0
-  while ! screen | grep -F "▶" | grep -qF "bridge instead"; do
-    keys Down; sleep 0.05
-    tries=$((tries + 1)); [ "$tries" -lt 20 ] || return 1
-  done
+  select_row "bridge instead" 20 || return 1
   wait_for "after " 5 && shot history || return 1
   # Esc and D sent together would read as Alt-D.
   keys Escape

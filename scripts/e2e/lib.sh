@@ -221,12 +221,13 @@ session_status() {
     cat "$E2E_WORK/$1.status" 2>/dev/null
 }
 
-# Waits until a file exists (for up to N seconds).
-wait_until_file() {
-    local path="$1" limit="${2:-5}" waited=0
-    while [ ! -e "$path" ]; do
-        sleep 0.1; waited=$((waited + 1))
-        [ "$waited" -ge $((limit * 10)) ] && return 1
+# eventually TIMEOUT CMD...: until CMD succeeds (for up to TIMEOUT seconds).
+eventually() {
+    local deadline=$(( $(date +%s) + $1 ))
+    shift
+    until "$@"; do
+        [ "$(date +%s)" -lt "$deadline" ] || return 1
+        sleep 0.1
     done
 }
 

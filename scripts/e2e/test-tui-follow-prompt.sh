@@ -81,12 +81,8 @@ check "B is writable on the new database" wait_for "· desktop · writable" 10
 check "the prompt and the banner are gone" wait_gone "F to follow" 5
 
 # The late write reaches A.
-deadline=$(( $(date +%s) + 30 ))
-until "$HYPHA" get --data-dir "$A_DIR" --passphrase-file "$NEW_FILE" late/b 2>/dev/null | grep -qF "late write of B"; do
-  [ "$(date +%s)" -lt "$deadline" ] || break
-  sleep 0.1
-done
-check "B's late write reached A" sh -c "'$HYPHA' get --data-dir '$A_DIR' --passphrase-file '$NEW_FILE' late/b | grep -qF 'late write of B'"
+check "B's late write reached A" \
+  eventually 30 sh -c "'$HYPHA' get --data-dir '$A_DIR' --passphrase-file '$NEW_FILE' late/b 2>/dev/null | grep -qF 'late write of B'"
 
 keys q
 check "the app quits with status 0" test "$(session_status B)" = 0

@@ -55,7 +55,7 @@ check "C shows the welcome screen" wait_for "Join existing" 10
 join_form "$WRONG_PASSPHRASE" "$E2E_WORK/third" laptop2
 check "C is told the passphrase is wrong" wait_for "does not serve" 30
 keys q
-sleep 0.5
+check "q quits C on that screen" test "$(session_status C)" = 0
 tm kill-session -t C
 start_app_session C "$E2E_WORK/third"
 check "after a restart C asks for the passphrase" wait_for "Unlock Hypha" 10
