@@ -21,9 +21,7 @@ struct PredecessorsCommand: ParsableCommand {
     @OptionGroup var json: JSONOption
 
     func validate() throws {
-        if let remove, remove.count < 8 || remove.count > 64 || !remove.allSatisfy(\.isHexDigit) {
-            throw ValidationError("--remove takes a database id or a prefix of at least 8 hex digits")
-        }
+        try DatabaseIDPrefix.validate(remove, option: "--remove")
     }
 
     func run() throws {

@@ -99,9 +99,7 @@ struct FollowCommand: ParsableCommand {
     @OptionGroup var json: JSONOption
 
     func validate() throws {
-        if let database, database.count < 8 || database.count > 64 || !database.allSatisfy(\.isHexDigit) {
-            throw ValidationError("--database takes a database id or a prefix of at least 8 hex digits")
-        }
+        try DatabaseIDPrefix.validate(database, option: "--database")
         if !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
     }
 
