@@ -26,7 +26,7 @@ public final class PeerNetwork: Sendable {
     private let ownsGroup: Bool
     private let registry = PeerRegistry()
     private let admission: ConnectionAdmission
-    private let fanOut: Mutex<TokenBucket>
+    private let fanOut: SharedTokenBucket
     private let pipeline: ConnectionPipeline
     private let tenants = NetworkTenants()
     private let onEvent: @Sendable (NetworkEvent) -> Void
@@ -72,8 +72,8 @@ public final class PeerNetwork: Sendable {
                                                           peers: configuration.maxPeers,
                                                           peersPerSource: configuration.maxPeersPerSource))
         self.admission = admission
-        fanOut = Mutex(TokenBucket(capacity: Double(configuration.ephemeralFanOutBurstBytes),
-                                   perSecond: Double(configuration.ephemeralFanOutBytesPerSecond)))
+        fanOut = SharedTokenBucket(capacity: Double(configuration.ephemeralFanOutBurstBytes),
+                                   perSecond: Double(configuration.ephemeralFanOutBytesPerSecond))
         let weakDialer: @Sendable (ConnectionID) -> Dialer? = { registry.dialer(for: $0) }
         var pipeline = ConnectionPipeline(
             databaseID: store.databaseID, settings: settings,
@@ -205,8 +205,7 @@ public final class PeerNetwork: Sendable {
         let handles = registry.handles(except: except)
         if forwarding {
             let cost = Double(envelope.count * handles.count)
-            let now = NIODeadline.now().uptimeNanoseconds / 1_000_000
-            guard fanOut.withLock({ $0.take(cost, nowMilliseconds: now) }) else { return 0 }
+            guard fanOut.take(cost) else { return 0 }
         }
         for handle in handles { handle.feed(.sendEphemeral(hops: hops, envelope: envelope)) }
         return handles.count
